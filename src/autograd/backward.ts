@@ -1,0 +1,192 @@
+import { withGradMode } from '../ops/grad-mode.js';
+import { formatShape, sameShape, type Shape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+
+export interface BackwardOptions {
+  /** Keep the graph so that backward can run through it again (PyTorch's retain_graph). */
+  retainGraph?: boolean;
+  /** Record the backward pass itself, so gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+let epoch = 0;
+
+/**
+ * The tensors that lead to the roots through recorded nodes, roots first and every tensor
+ * before the inputs of its node: reverse topological order, found with an explicit stack so
+ * deep graphs cannot overflow the call stack.
+ */
+function topologicalOrder(roots: readonly Tensor[]): Tensor[] {
+  const mark = ++epoch;
+  const postorder: Tensor[] = [];
+  // Each frame is a tensor and how many of its node's inputs were already pushed.
+  const stack: Tensor[] = [];
+  const next: number[] = [];
+  for (const root of roots) {
+    if (root.mark === mark) continue;
+    root.mark = mark;
+    stack.push(root);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const t = stack[top];
+      const node = t.gradFn;
+      if (node !== null && node.released) {
+        throw new Error(
+          `backward: the graph through '${node.op.name}' was freed by an earlier backward(); ` +
+          'pass { retainGraph: true } to the first backward() to run backward through it again',
+        );
+      }
+      const inputs = node === null ? null : node.inputs;
+      if (inputs !== null && next[top] < inputs.length) {
+        const x = inputs[next[top]++];
+        if (x.requiresGrad && x.mark !== mark) {
+          x.mark = mark;
+          stack.push(x);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        next.pop();
+        postorder.push(t);
+      }
+    }
+  }
+  return postorder.reverse();
+}
+
+/** Sums a gradient over the dimensions that broadcasting added or stretched, back to `shape`. */
+export function sumTo(g: Tensor, shape: Shape): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const lead = g.ndim - shape.length;
+  const axes: number[] = [];
+  for (let d = 0; d < g.ndim; d++) {
+    if (d < lead || (shape[d - lead] === 1 && g.shape[d] !== 1)) axes.push(d);
+  }
+  return g.sum(axes, true).reshape(shape);
+}
+
+interface Pass {
+  roots: readonly Tensor[];
+  rootGrads: readonly Tensor[];
+  retainGraph: boolean;
+  createGraph: boolean;
+  /** Tensors whose gradients are returned (autograd.grad); null to accumulate into .grad. */
+  targets: readonly Tensor[] | null;
+}
+
+/**
+ * The backward pass of the lectures: visit nodes from the output back, and at each one turn the
+ * upstream gradient into downstream gradients (upstream × local), adding up the contributions
+ * that reach a tensor used more than once.
+ */
+function run(pass: Pass): (Tensor | null)[] {
+  const order = topologicalOrder(pass.roots);
+  const targets = pass.targets;
+  const found: (Tensor | null)[] = targets === null ? [] : targets.map(() => null);
+  try {
+    for (let i = 0; i < pass.roots.length; i++) {
+      const root = pass.roots[i];
+      root.pending = root.pending === null ? pass.rootGrads[i] : root.pending.add(pass.rootGrads[i]);
+    }
+    withGradMode(pass.createGraph, () => {
+      for (const t of order) {
+        const g = t.pending;
+        if (g === null) continue;
+        t.pending = null;
+        if (targets !== null) {
+          const at = targets.indexOf(t);
+          if (at >= 0) found[at] = g;
+        } else if (t.retainsGrad) {
+          t.grad = t.grad === null ? g : t.grad.add(g);
+        }
+        const node = t.gradFn;
+        if (node === null || node.op.vjp === 'not-differentiable') continue;
+        const inputs = node.inputs;
+        const needs = inputs.map((x) => x.requiresGrad);
+        const grads = node.op.vjp(g, node, needs);
+        for (let j = 0; j < inputs.length; j++) {
+          const gj = grads[j];
+          if (!needs[j] || gj === null || gj === undefined) continue;
+          const x = inputs[j];
+          let d = sumTo(gj, x.shape);
+          if (!sameShape(d.shape, x.shape)) {
+            throw new Error(`backward: the gradient rule of '${node.op.name}' gave shape ${formatShape(gj.shape)} for an input of shape ${formatShape(x.shape)}`);
+          }
+          if (d.dtype !== x.dtype) d = d.to(x.dtype);
+          x.pending = x.pending === null ? d : x.pending.add(d);
+        }
+      }
+    });
+  } finally {
+    for (const t of order) t.pending = null;
+  }
+  if (!pass.retainGraph) {
+    // Free what the graph holds, as PyTorch does, so intermediate tensors can be collected.
+    for (const t of order) {
+      const node = t.gradFn;
+      if (node !== null) {
+        node.released = true;
+        node.inputs = [];
+      }
+    }
+  }
+  return found;
+}
+
+function checkGradient(output: Tensor, gradient: Tensor | null, fn: string): Tensor {
+  if (!(output instanceof Tensor)) throw new TypeError(`${fn}: outputs must be Tensors`);
+  if (!output.requiresGrad) {
+    throw new Error(`${fn}: the tensor does not require grad and has no gradFn: no input on its path has requiresGrad set (or it was computed inside noGrad)`);
+  }
+  if (gradient === null) {
+    if (output.size !== 1) {
+      throw new RangeError(`${fn}: a gradient can be created implicitly only for a scalar output, but this output has shape ${formatShape(output.shape)}; pass a gradient of that shape: backward(gradient)`);
+    }
+    const one = new Tensor(output.data.slice(0, 1).fill(1), output.shape, output.dtype);
+    return one;
+  }
+  if (!(gradient instanceof Tensor)) throw new TypeError(`${fn}: gradient must be a Tensor`);
+  if (!sameShape(gradient.shape, output.shape)) {
+    throw new RangeError(`${fn}: gradient has shape ${formatShape(gradient.shape)} but the output has shape ${formatShape(output.shape)}`);
+  }
+  return gradient.dtype === output.dtype ? gradient : gradient.to(output.dtype);
+}
+
+/** tensor.backward(): accumulates d(output)/d(leaf) into the .grad of every leaf that requires grad. */
+export function backward(output: Tensor, gradient: Tensor | null, options: BackwardOptions = {}): void {
+  const g = checkGradient(output, gradient, 'backward');
+  const createGraph = options.createGraph ?? false;
+  run({ roots: [output], rootGrads: [g], retainGraph: options.retainGraph ?? createGraph, createGraph, targets: null });
+}
+
+export interface GradientsOptions extends BackwardOptions {
+  /** Give null (instead of an error) for an input that the outputs do not depend on. */
+  allowUnused?: boolean;
+}
+
+/**
+ * The gradients of outputs with respect to inputs, returned rather than accumulated (PyTorch's
+ * torch.autograd.grad). Inputs may be any tensors on the graph, not only leaves.
+ */
+export function gradients(
+  outputs: Tensor | readonly Tensor[],
+  inputs: readonly Tensor[],
+  gradOutputs: readonly (Tensor | null)[] | null = null,
+  options: GradientsOptions = {},
+): (Tensor | null)[] {
+  const outs = outputs instanceof Tensor ? [outputs] : outputs;
+  const rootGrads = outs.map((o, i) => checkGradient(o, gradOutputs?.[i] ?? null, 'gradients'));
+  inputs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new TypeError(`gradients: inputs[${i}] is not a Tensor`);
+    if (!x.requiresGrad) throw new Error(`gradients: inputs[${i}] does not require grad, so no gradient flows to it`);
+  });
+  const createGraph = options.createGraph ?? false;
+  const found = run({ roots: outs, rootGrads, retainGraph: options.retainGraph ?? createGraph, createGraph, targets: inputs });
+  found.forEach((g, i) => {
+    if (g === null && !options.allowUnused) {
+      throw new Error(`gradients: inputs[${i}] (shape ${formatShape(inputs[i].shape)}) was not used to compute the outputs; pass { allowUnused: true } to get null for it`);
+    }
+  });
+  return found;
+}

@@ -1,0 +1,91 @@
+import { enableGrad, isGradEnabled } from '../ops/grad-mode.js';
+import { zerosLike } from '../tensor/creation.js';
+import { formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { gradients } from './backward.js';
+
+export interface GradOptions {
+  /** Which arguments to differentiate with respect to: one index (default 0) or a list. */
+  argnums?: number | readonly number[];
+}
+
+type Fn = (...args: Tensor[]) => Tensor;
+type Grads<O extends GradOptions> = O['argnums'] extends readonly number[] ? Tensor[] : Tensor;
+
+function argnumsOf(options: GradOptions, args: readonly Tensor[], fn: string): number[] {
+  const raw = options.argnums ?? 0;
+  const list = typeof raw === 'number' ? [raw] : [...raw];
+  for (const i of list) {
+    if (!Number.isInteger(i) || i < 0 || i >= args.length) {
+      throw new RangeError(`${fn}: argnums ${JSON.stringify(raw)} is out of range for ${args.length} argument(s)`);
+    }
+    if (!(args[i] instanceof Tensor)) throw new TypeError(`${fn}: argument ${i} must be a Tensor to differentiate with respect to it`);
+  }
+  return list;
+}
+
+/**
+ * Differentiates through the arguments. An argument that already requires grad (inside an outer
+ * grad, or a parameter) is used as it is and the gradient is recorded, so the result can be
+ * differentiated again: this is what makes grad(grad(f)) a second derivative.
+ */
+function differentiate(f: Fn, args: readonly Tensor[], argnums: readonly number[], cotangent: Tensor | null, fn: string): [Tensor, Tensor[]] {
+  const inputs = args.slice();
+  let nested = false;
+  for (const i of argnums) {
+    const x = args[i];
+    if (x.requiresGrad && isGradEnabled()) nested = true;
+    else inputs[i] = x.detach().requiresGrad_(true);
+  }
+  const y = enableGrad(() => f(...inputs));
+  if (!(y instanceof Tensor)) throw new TypeError(`${fn}: the function must return a Tensor, got ${typeof y}`);
+  if (cotangent === null && y.size !== 1) {
+    throw new RangeError(`${fn}: the function must return a scalar (one element) to take its gradient, got shape ${formatShape(y.shape)}; use vjp for other outputs`);
+  }
+  const targets = argnums.map((i) => inputs[i]);
+  if (!y.requiresGrad) return [y, targets.map((x) => zerosLike(x))];
+  const gs = gradients([y], targets, [cotangent], { createGraph: nested, retainGraph: nested, allowUnused: true });
+  return [nested ? y : y.detach(), gs.map((g, j) => g ?? zerosLike(targets[j]))];
+}
+
+/**
+ * The gradient function of a scalar-valued f, as in JAX: grad(f)(x) is ∂f/∂x.
+ * @example
+ * const d2 = grad(grad((x: Tensor) => x.pow(3).sum()));   // 6x
+ */
+export function grad<O extends GradOptions>(f: Fn, options: O = {} as O): (...args: Tensor[]) => Grads<O> {
+  return (...args) => valueAndGrad(f, options)(...args)[1];
+}
+
+/** Like grad, returning [f(args), gradients] from one forward pass. */
+export function valueAndGrad<O extends GradOptions>(f: Fn, options: O = {} as O): (...args: Tensor[]) => [Tensor, Grads<O>] {
+  if (typeof f !== 'function') throw new TypeError(`valueAndGrad: f must be a function, got ${typeof f}`);
+  return (...args) => {
+    const argnums = argnumsOf(options, args, 'grad');
+    const [value, gs] = differentiate(f, args, argnums, null, 'grad');
+    return [value, (typeof (options.argnums ?? 0) === 'number' ? gs[0] : gs) as Grads<O>];
+  };
+}
+
+/**
+ * The output of f at primals and a function from an output cotangent to the cotangents of all
+ * primals (the vector–Jacobian product).
+ * @example
+ * const [y, back] = vjp((x) => x.tanh(), x);
+ * const [dx] = back(ones(y.shape));
+ */
+export function vjp(f: Fn, ...primals: Tensor[]): [Tensor, (cotangent: Tensor) => Tensor[]] {
+  const argnums = primals.map((_, i) => i);
+  argnumsOf({ argnums }, primals, 'vjp');
+  // Evaluate once; each call of the returned function runs a backward pass over the kept graph.
+  const inputs = primals.map((x) => (x.requiresGrad && isGradEnabled() ? x : x.detach().requiresGrad_(true)));
+  const nested = primals.some((x) => x.requiresGrad && isGradEnabled());
+  const y = enableGrad(() => f(...inputs));
+  if (!(y instanceof Tensor)) throw new TypeError(`vjp: the function must return a Tensor, got ${typeof y}`);
+  const back = (cotangent: Tensor): Tensor[] => {
+    if (!y.requiresGrad) return inputs.map((x) => zerosLike(x));
+    const gs = gradients([y], inputs, [cotangent], { createGraph: nested, retainGraph: true, allowUnused: true });
+    return gs.map((g, j) => g ?? zerosLike(inputs[j]));
+  };
+  return [nested ? y : y.detach(), back];
+}
