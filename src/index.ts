@@ -26,3 +26,4 @@ export { apply } from './ops/apply.js';
 export { gradients, type BackwardOptions, type GradientsOptions } from './autograd/backward.js';
 export { grad, valueAndGrad, vjp, type GradOptions } from './autograd/functional.js';
 export { gradcheck, gradgradcheck, describeGradcheck, type GradcheckOptions, type GradcheckReport } from './autograd/gradcheck.js';
+export { OPS } from './ops/registry.js';

@@ -1,0 +1,22 @@
+import { addOp, clampOp, divOp, eqOp, geOp, gtOp, leOp, ltOp, maximumOp, minimumOp, mulOp, neOp, powOp, subOp, whereOp } from './binary.js';
+import { matmulOp } from './matmul.js';
+import { castOp, cloneOp, concatOp, expandOp, permuteOp, reshapeOp, sliceOp, unsliceOp } from './movement.js';
+import type { OpDef } from './op.js';
+import { argmaxOp, argminOp, logSoftmaxOp, maxOp, minOp, softmaxOp, sumOp } from './reduce.js';
+import {
+  absOp, erfOp, expOp, geluOp, leakyReluOp, logOp, negOp, reluOp, sigmoidOp, signOp, sqrtOp, squareOp, tanhOp,
+} from './unary.js';
+
+/**
+ * Every primitive op, by name. Tests walk this table so that no op escapes the gradient checks
+ * and the PyTorch comparisons; explain uses it to describe nodes.
+ */
+export const OPS: Readonly<Record<string, OpDef<never>>> = Object.fromEntries(
+  ([
+    addOp, subOp, mulOp, divOp, powOp, maximumOp, minimumOp, eqOp, neOp, ltOp, leOp, gtOp, geOp, whereOp, clampOp,
+    negOp, expOp, logOp, sqrtOp, squareOp, absOp, signOp, tanhOp, sigmoidOp, reluOp, leakyReluOp, erfOp, geluOp,
+    sumOp, maxOp, minOp, argmaxOp, argminOp, softmaxOp, logSoftmaxOp,
+    matmulOp,
+    reshapeOp, permuteOp, expandOp, sliceOp, unsliceOp, concatOp, castOp, cloneOp,
+  ] as OpDef<never>[]).map((op) => [op.name, op]),
+);
