@@ -17,7 +17,7 @@ export {
   add, sub, mul, div, pow, maximum, minimum, eq, ne, lt, le, gt, ge, where, clamp,
   neg, exp, log, sqrt, square, abs, sign, erf, tanh, sigmoid, relu, leakyRelu, gelu,
   sum, mean, max, min, argmax, argmin, softmax, logSoftmax,
-  matmul, reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, slice, concat, stack, cast, clone,
+  matmul, gather, scatterAdd, reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, slice, concat, stack, cast, clone,
 } from './ops/index.js';
 export { noGrad, enableGrad, isGradEnabled } from './ops/grad-mode.js';
 export { Node, defineOp, type OpDef, type Vjp } from './ops/op.js';

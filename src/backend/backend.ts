@@ -63,4 +63,11 @@ export interface Backend {
   /** Joins arrays along one axis; all other dimensions agree. */
   concat(xs: readonly TypedArray[], shapes: readonly Shape[], axis: number, outDtype: DType): TypedArray;
   cast(x: TypedArray, dtype: DType): TypedArray;
+  /**
+   * out[…, i, …] = x[…, index[…, i, …], …] along `axis` (PyTorch's gather): index has x's rank
+   * and is no larger than x in the other dimensions. Indices were checked by the core.
+   */
+  gather(x: TypedArray, shape: Shape, index: Int32Array, indexShape: Shape, axis: number): TypedArray;
+  /** The adjoint of gather: zeros of outShape, with each x element added at its index. */
+  scatterAdd(x: TypedArray, index: Int32Array, indexShape: Shape, axis: number, outShape: Shape): TypedArray;
 }

@@ -1,4 +1,5 @@
 import { addOp, clampOp, divOp, eqOp, geOp, gtOp, leOp, ltOp, maximumOp, minimumOp, mulOp, neOp, powOp, subOp, whereOp } from './binary.js';
+import { gatherOp, scatterAddOp } from './gather.js';
 import { matmulOp } from './matmul.js';
 import { castOp, cloneOp, concatOp, expandOp, permuteOp, reshapeOp, sliceOp, unsliceOp } from './movement.js';
 import type { OpDef } from './op.js';
@@ -16,7 +17,7 @@ export const OPS: Readonly<Record<string, OpDef>> = Object.fromEntries(
     addOp, subOp, mulOp, divOp, powOp, maximumOp, minimumOp, eqOp, neOp, ltOp, leOp, gtOp, geOp, whereOp, clampOp,
     negOp, expOp, logOp, sqrtOp, squareOp, absOp, signOp, tanhOp, sigmoidOp, reluOp, leakyReluOp, erfOp, geluOp,
     sumOp, maxOp, minOp, argmaxOp, argminOp, softmaxOp, logSoftmaxOp,
-    matmulOp,
+    matmulOp, gatherOp, scatterAddOp,
     reshapeOp, permuteOp, expandOp, sliceOp, unsliceOp, concatOp, castOp, cloneOp,
   ] as unknown as OpDef[]).map((op) => [op.name, op]),
 );

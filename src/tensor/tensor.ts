@@ -2,7 +2,7 @@ import type { Node } from '../ops/op.js';
 import * as ops from '../ops/index.js';
 import { backward, type BackwardOptions } from '../autograd/backward.js';
 import { formatTensor, toNested, type NestedArray } from './format.js';
-import { isFloat, type DType, type TypedArray } from './dtype.js';
+import { dtypeOf, isFloat, type DType, type TypedArray } from './dtype.js';
 import { formatShape, type Shape } from './shape.js';
 
 /** A number, or a tensor: what binary ops accept as their other operand. */
@@ -30,10 +30,22 @@ export class Tensor {
   /** @internal */
   constructor(
     /** The elements, row-major. Shared, not copied, by reshape-like ops. */
-    readonly data: TypedArray,
+    public readonly data: TypedArray,
     readonly shape: Shape,
-    readonly dtype: DType,
+    public readonly dtype: DType,
   ) {}
+
+  /**
+   * @internal Swaps in new storage of the same shape (possibly another dtype), keeping this
+   * tensor's identity: what Module.to(dtype) needs so optimizers keep their parameters.
+   */
+  replaceData(data: TypedArray): void {
+    if (data.length !== this.data.length) {
+      throw new RangeError(`replaceData: new storage has ${data.length} elements, the tensor has ${this.data.length}`);
+    }
+    (this as { data: TypedArray }).data = data;
+    (this as { dtype: DType }).dtype = dtypeOf(data);
+  }
 
   get requiresGrad(): boolean {
     return this.requires;
@@ -169,6 +181,8 @@ export class Tensor {
 
   // Linear algebra and shape.
   matmul(other: Tensor): Tensor { return ops.matmul(this, other); }
+  /** Values picked along dim by an int32 index of the same rank (PyTorch's gather). */
+  gather(dim: number, index: Tensor): Tensor { return ops.gather(this, dim, index); }
   /** All dimensions reversed (the transpose of a matrix). */
   get T(): Tensor { return ops.permute(this, this.shape.map((_, i) => this.shape.length - 1 - i)); }
   /** The last two dimensions swapped (a batch of transposes). */

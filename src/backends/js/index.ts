@@ -1,5 +1,6 @@
 import type { Backend } from '../../backend/backend.js';
 import { binary, cast, clamp, unary, where } from './elementwise.js';
+import { gather, scatterAdd } from './gather.js';
 import { matmul } from './matmul.js';
 import { concat, expand, permute, slice, unslice } from './movement.js';
 import { argReduce, reduce, softmax } from './reduce.js';
@@ -14,4 +15,5 @@ export const jsBackend: Backend = {
   reduce, argReduce, softmax,
   matmul,
   permute, expand, slice, unslice, concat,
+  gather, scatterAdd,
 };
