@@ -35,10 +35,11 @@ export const divOp = binaryOp('div', 'div', 'float', (g, { inputs: [a, b] }, nee
   needs[0] ? g.div(b) : null,
   needs[1] ? g.mul(a).neg().div(b.mul(b)) : null,
 ], '∂y/∂a = 1/b, ∂y/∂b = −a/b²');
-// d(aᵇ) = b aᵇ⁻¹ da + aᵇ ln(a) db
+// d(aᵇ) = b aᵇ⁻¹ da + aᵇ ln(a) db. At a = 0 the formulas give 0·∞ = NaN where the limits are
+// 0 (PyTorch's masks): ∂/∂a where b = 0 (a⁰ is constant), ∂/∂b where b ≥ 0 (0ᵇ is flat).
 export const powOp = binaryOp('pow', 'pow', 'promote', (g, { inputs: [a, b], output: y }, needs) => [
-  needs[0] ? g.mul(b).mul(a.pow(sub(b, 1))) : null,
-  needs[1] ? g.mul(y).mul(a.log()) : null,
+  needs[0] ? where(eq(b, 0), 0, g.mul(b).mul(a.pow(sub(b, 1)))) : null,
+  needs[1] ? where(eq(a, 0).mul(ge(b, 0)), 0, g.mul(y).mul(a.log())) : null,
 ], '∂y/∂a = b·aᵇ⁻¹, ∂y/∂b = aᵇ·ln a');
 // The larger input takes the gradient; a tie splits it evenly (PyTorch's maximum).
 export const maximumOp = binaryOp('maximum', 'maximum', 'promote', (g, { inputs: [a, b] }) => {

@@ -1,0 +1,3 @@
+import { describeFixtures } from '../helpers/pytorch-fixtures.js';
+
+describeFixtures('ops-matmul.json');
