@@ -1,5 +1,6 @@
 import { enableGrad, isGradEnabled } from '../ops/grad-mode.js';
 import { zerosLike } from '../tensor/creation.js';
+import { isFloat } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { gradients } from './backward.js';
@@ -20,8 +21,34 @@ function argnumsOf(options: GradOptions, args: readonly Tensor[], fn: string): n
       throw new RangeError(`${fn}: argnums ${JSON.stringify(raw)} is out of range for ${args.length} argument(s)`);
     }
     if (!(args[i] instanceof Tensor)) throw new TypeError(`${fn}: argument ${i} must be a Tensor to differentiate with respect to it`);
+    if (!isFloat(args[i].dtype)) {
+      throw new TypeError(`${fn}: argument ${i} is ${args[i].dtype}; only float tensors can be differentiated (use .to('float32') first)`);
+    }
   }
   return list;
+}
+
+/**
+ * Whether y depends on a tensor that requires grad other than the fresh leaves made here (an
+ * argument not differentiated, or a tensor captured by f), while recording is on. An outer grad
+ * or backward may then differentiate through this result, so the backward pass must be recorded
+ * too; otherwise that outer derivative would silently miss the path through the gradient.
+ */
+function tracedFromOutside(y: Tensor, fresh: ReadonlySet<Tensor>): boolean {
+  if (!isGradEnabled()) return false;
+  const seen = new Set<Tensor>();
+  const stack = [y];
+  while (stack.length > 0) {
+    const t = stack.pop()!;
+    if (seen.has(t)) continue;
+    seen.add(t);
+    if (t.gradFn === null) {
+      if (t.requiresGrad && !fresh.has(t)) return true;
+      continue;
+    }
+    for (const x of t.gradFn.inputs) if (x.requiresGrad) stack.push(x);
+  }
+  return false;
 }
 
 /**
@@ -31,14 +58,16 @@ function argnumsOf(options: GradOptions, args: readonly Tensor[], fn: string): n
  */
 function differentiate(f: Fn, args: readonly Tensor[], argnums: readonly number[], cotangent: Tensor | null, fn: string): [Tensor, Tensor[]] {
   const inputs = args.slice();
-  let nested = false;
+  const fresh = new Set<Tensor>();
   for (const i of argnums) {
     const x = args[i];
-    if (x.requiresGrad && isGradEnabled()) nested = true;
-    else inputs[i] = x.detach().requiresGrad_(true);
+    if (x.requiresGrad && isGradEnabled()) continue;
+    inputs[i] = x.detach().requiresGrad_(true);
+    fresh.add(inputs[i]);
   }
   const y = enableGrad(() => f(...inputs));
   if (!(y instanceof Tensor)) throw new TypeError(`${fn}: the function must return a Tensor, got ${typeof y}`);
+  const nested = tracedFromOutside(y, fresh);
   if (cotangent === null && y.size !== 1) {
     throw new RangeError(`${fn}: the function must return a scalar (one element) to take its gradient, got shape ${formatShape(y.shape)}; use vjp for other outputs`);
   }
@@ -79,9 +108,9 @@ export function vjp(f: Fn, ...primals: Tensor[]): [Tensor, (cotangent: Tensor) =
   argnumsOf({ argnums }, primals, 'vjp');
   // Evaluate once; each call of the returned function runs a backward pass over the kept graph.
   const inputs = primals.map((x) => (x.requiresGrad && isGradEnabled() ? x : x.detach().requiresGrad_(true)));
-  const nested = primals.some((x) => x.requiresGrad && isGradEnabled());
   const y = enableGrad(() => f(...inputs));
   if (!(y instanceof Tensor)) throw new TypeError(`vjp: the function must return a Tensor, got ${typeof y}`);
+  const nested = tracedFromOutside(y, new Set(inputs.filter((x, i) => x !== primals[i])));
   const back = (cotangent: Tensor): Tensor[] => {
     if (!y.requiresGrad) return inputs.map((x) => zerosLike(x));
     const gs = gradients([y], inputs, [cotangent], { createGraph: nested, retainGraph: true, allowUnused: true });

@@ -78,7 +78,10 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   }
   const a2 = a.ndim === 1 ? a.reshape(1, ka) : a;
   const b2 = b.ndim === 1 ? b.reshape(kb, 1) : b;
-  if (a.ndim > 2 || b.ndim > 2) broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), 'matmul');
+  if (a.ndim > 2 || b.ndim > 2) {
+    // The prefix names the operands' full shapes; the rest of the message names their batch parts.
+    broadcastShapes(a2.shape.slice(0, -2), b2.shape.slice(0, -2), `matmul: batch dimensions of ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
+  }
   let y = mm(a2, b2, false, false);
   if (a.ndim === 1) y = y.squeeze(-2);
   if (b.ndim === 1) y = y.squeeze(-1);

@@ -77,7 +77,9 @@ export const permuteOp = defineOp<{ perm: readonly number[] }>({
 });
 
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
-  if (dims.length !== x.ndim) throw new RangeError(`permute: got ${dims.length} dimensions ${formatShape(dims)} for a tensor of rank ${x.ndim}`);
+  if (dims.length !== x.ndim) {
+    throw new RangeError(`permute: dims ${formatShape(dims)} has length ${dims.length} but the tensor of shape ${formatShape(x.shape)} has rank ${x.ndim}; expected an ordering of all ${x.ndim} dimensions`);
+  }
   const perm = dims.map((d) => normalizeDim(d, x.ndim, 'permute'));
   if (new Set(perm).size !== perm.length) throw new RangeError(`permute: ${formatShape(dims)} repeats a dimension`);
   if (perm.every((p, i) => p === i)) return x;

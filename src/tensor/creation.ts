@@ -119,19 +119,24 @@ function dtypeOption(options: TensorOptions, fn: string): DType {
 
 /** A tensor of the given shape filled with one value. */
 export function full(shape: readonly number[], value: number, options: TensorOptions = {}): Tensor {
-  const s = checkedShape(shape, 'full');
-  if (typeof value !== 'number') throw new TypeError(`full: value must be a number, got ${describe(value)}`);
-  const values = allocate(dtypeOption(options, 'full'), sizeOf(s));
+  return filled(shape, value, options, 'full');
+}
+
+// `fn` is the public function the user called, so that its errors name it (not 'full').
+function filled(shape: readonly number[], value: number, options: TensorOptions, fn: string): Tensor {
+  const s = checkedShape(shape, fn);
+  if (typeof value !== 'number') throw new TypeError(`${fn}: value must be a number, got ${describe(value)}`);
+  const values = allocate(dtypeOption(options, fn), sizeOf(s));
   if (value !== 0) values.fill(value);
   return make(values, s, options);
 }
 
 export function zeros(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled(shape, 0, options, 'zeros');
 }
 
 export function ones(shape: readonly number[], options: TensorOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled(shape, 1, options, 'ones');
 }
 
 export function zerosLike(t: Tensor, options: TensorOptions = {}): Tensor {
