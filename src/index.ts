@@ -9,7 +9,7 @@ export {
 } from './tensor/creation.js';
 export { manualSeed, Generator, defaultGenerator, type GeneratorState } from './tensor/random.js';
 
-export type { Backend, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, MatmulParams } from './backend/backend.js';
+export type { Backend, UnaryOp, BinaryOp, ReduceOp, ArgReduceOp, MatmulParams, Conv2dParams, Pool2dParams, MaxPool2dParams, AvgPool2dParams } from './backend/backend.js';
 export { setBackend, getBackend, registerBackend, listBackends } from './backend/registry.js';
 export { jsBackend } from './backends/js/index.js';
 
@@ -18,6 +18,10 @@ export {
   neg, exp, log, sqrt, square, abs, sign, erf, tanh, sigmoid, relu, leakyRelu, gelu,
   sum, mean, max, min, argmax, argmin, softmax, logSoftmax,
   matmul, gather, scatterAdd, reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, slice, concat, stack, cast, clone,
+  conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d,
+  type Conv1dOptions, type Conv2dOptions, type ConvTranspose1dOptions, type ConvTranspose2dOptions,
+  type MaxPool1dOptions, type MaxPool2dOptions, type AvgPool1dOptions, type AvgPool2dOptions,
+  type Size1d, type Size2d, type Padding1d, type Padding2d,
 } from './ops/index.js';
 export { noGrad, enableGrad, isGradEnabled } from './ops/grad-mode.js';
 export { Node, defineOp, type OpDef, type Vjp } from './ops/op.js';
@@ -27,3 +31,7 @@ export { gradients, type BackwardOptions, type GradientsOptions } from './autogr
 export { grad, valueAndGrad, vjp, type GradOptions } from './autograd/functional.js';
 export { gradcheck, gradgradcheck, describeGradcheck, type GradcheckOptions, type GradcheckReport } from './autograd/gradcheck.js';
 export { OPS } from './ops/registry.js';
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as data from './data/index.js';
+export { fit, evaluate, predict, History, EarlyStopping, Accuracy, accuracy, confusionMatrix, predictedClasses, epochLine, type FitOptions, type EvaluateOptions, type PredictOptions, type Callback, type TrainState, type EarlyStoppingOptions, type Metric, type ClassOptions, type Trainable, type OptimizerLike, type LossFunction, type SchedulerLike, type Logs, type Batch, type Batches } from './train/index.js';

@@ -11,6 +11,18 @@ export interface BackwardOptions {
 
 let epoch = 0;
 
+// The `needs` masks of one- and two-input nodes, shared rather than allocated per node (vjp rules
+// only read them). Indexed by a bit per input.
+const NEEDS1: readonly (readonly boolean[])[] = [[false], [true]];
+const NEEDS2: readonly (readonly boolean[])[] = [[false, false], [true, false], [false, true], [true, true]];
+const NO_INPUTS: readonly Tensor[] = [];
+
+function needsOf(inputs: readonly Tensor[]): readonly boolean[] {
+  if (inputs.length === 1) return NEEDS1[inputs[0].requiresGrad ? 1 : 0];
+  if (inputs.length === 2) return NEEDS2[(inputs[0].requiresGrad ? 1 : 0) | (inputs[1].requiresGrad ? 2 : 0)];
+  return inputs.map((x) => x.requiresGrad);
+}
+
 /**
  * The tensors that lead to the roots through recorded nodes, roots first and every tensor
  * before the inputs of its node: reverse topological order, found with an explicit stack so
@@ -94,6 +106,7 @@ function run(pass: Pass): (Tensor | null)[] {
         const g = t.pending;
         if (g === null) continue;
         t.pending = null;
+        t.pendingOwned = false;
         if (targets !== null) {
           const at = targets.indexOf(t);
           if (at >= 0) found[at] = g;
@@ -103,23 +116,38 @@ function run(pass: Pass): (Tensor | null)[] {
         const node = t.gradFn;
         if (node === null || node.op.vjp === 'not-differentiable') continue;
         const inputs = node.inputs;
-        const needs = inputs.map((x) => x.requiresGrad);
+        const needs = needsOf(inputs);
         const grads = node.op.vjp(g, node, needs);
         for (let j = 0; j < inputs.length; j++) {
           const gj = grads[j];
           if (!needs[j] || gj === null || gj === undefined) continue;
           const x = inputs[j];
           let d = sumTo(gj, x.shape);
-          if (!sameShape(d.shape, x.shape)) {
+          if (d !== gj && !sameShape(d.shape, x.shape)) {
             throw new Error(`backward: the gradient rule of '${node.op.name}' gave shape ${formatShape(gj.shape)} for an input of shape ${formatShape(x.shape)}`);
           }
           if (d.dtype !== x.dtype) d = d.to(x.dtype);
-          x.pending = x.pending === null ? d : x.pending.add(d);
+          const p = x.pending;
+          if (p === null) {
+            x.pending = d;
+          } else if (x.pendingOwned && !pass.createGraph) {
+            // The running sum is a tensor this pass made and nothing else sees: add in place
+            // rather than allocate a new tensor per contribution.
+            const pd = p.data;
+            const dd = d.data;
+            for (let i = 0; i < pd.length; i++) pd[i] += dd[i];
+          } else {
+            x.pending = p.add(d);
+            x.pendingOwned = true;
+          }
         }
       }
     });
   } finally {
-    for (const t of order) t.pending = null;
+    for (const t of order) {
+      t.pending = null;
+      t.pendingOwned = false;
+    }
   }
   if (!pass.retainGraph) {
     // Free what the graph holds, as PyTorch does, so intermediate tensors can be collected.
@@ -127,7 +155,7 @@ function run(pass: Pass): (Tensor | null)[] {
       const node = t.gradFn;
       if (node !== null) {
         node.released = true;
-        node.inputs = [];
+        node.inputs = NO_INPUTS;
       }
     }
   }

@@ -1,4 +1,4 @@
-import type { DType, TypedArray } from '../tensor/dtype.js';
+import type { DType, FloatArray, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
 
 /**
@@ -12,7 +12,8 @@ export type UnaryOp =
 /** Elementwise functions of two inputs; comparisons write 1 or 0. */
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
+  | 'tanhGrad' | 'sigmoidGrad';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 export type ArgReduceOp = 'argmax' | 'argmin';
@@ -70,4 +71,111 @@ export interface Backend {
   gather(x: TypedArray, shape: Shape, index: Int32Array, indexShape: Shape, axis: number): TypedArray;
   /** The adjoint of gather: zeros of outShape, with each x element added at its index. */
   scatterAdd(x: TypedArray, index: Int32Array, indexShape: Shape, axis: number, outShape: Shape): TypedArray;
+  /**
+   * Convolution's unfolding: x [batch, channels, height, width] → columns [channels·kernelH·kernelW,
+   * batch·outH·outW], so that a convolution is one matrix product per channel group. Row (c, i, j),
+   * column (n, oh, ow) holds x[n, c, oh·strideH + i·dilationH − padTop, ow·strideW + j·dilationW − padLeft],
+   * or 0 in the padding.
+   */
+  im2col(x: TypedArray, p: Conv2dParams): TypedArray;
+  /** The adjoint of im2col: each column entry added back into zeros of x's shape where it was read. */
+  col2im(cols: TypedArray, p: Conv2dParams): TypedArray;
+  /** Window maxima of [planes, height, width] and their indices within a plane (ih·width + iw); the first maximum wins a tie. */
+  maxPool2d(x: TypedArray, p: MaxPool2dParams): { values: TypedArray; argmax: Int32Array };
+  /** Zeros of [planes, height, width] with each g element added at its argmax. */
+  maxPool2dBackward(g: TypedArray, argmax: Int32Array, p: MaxPool2dParams): TypedArray;
+  /** Window means of [planes, height, width]; the divisor follows p.countIncludePad (PyTorch's rule). */
+  avgPool2d(x: TypedArray, p: AvgPool2dParams): TypedArray;
+  /** The adjoint of avgPool2d. */
+  avgPool2dBackward(g: TypedArray, p: AvgPool2dParams): TypedArray;
+  /**
+   * Fused optimizer updates (PyTorch 1.13's rules), in place, one pass per parameter: p, g and the
+   * state buffers are arrays of one dtype and one length. A null buffer means the feature is off.
+   */
+  sgdStep(p: FloatArray, g: FloatArray, momentumBuf: FloatArray | null, h: SgdStepParams): void;
+  /** AMSGrad when maxExpAvgSq is given; AdamW when h.decoupled. */
+  adamStep(p: FloatArray, g: FloatArray, expAvg: FloatArray, expAvgSq: FloatArray, maxExpAvgSq: FloatArray | null, h: AdamStepParams): void;
+  /** Centered when gradAvg is given; with momentum when momentumBuf is given. */
+  rmspropStep(p: FloatArray, g: FloatArray, squareAvg: FloatArray, gradAvg: FloatArray | null, momentumBuf: FloatArray | null, h: RmspropStepParams): void;
+}
+
+/** Hyperparameters of one SGD update; the kernel uses momentum only with a momentum buffer. */
+export interface SgdStepParams {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+  /** The buffer holds no history yet: it is set to the direction, not decayed (PyTorch). */
+  freshBuffer: boolean;
+}
+
+export interface AdamStepParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW: decay the parameter by lr·weightDecay instead of adding weightDecay·p to g. */
+  decoupled: boolean;
+  maximize: boolean;
+  /** This parameter's step count, already counting this step (1 on the first). */
+  step: number;
+}
+
+export interface RmspropStepParams {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  maximize: boolean;
+}
+
+/**
+ * The geometry of a 2-D convolution (1-D convolutions have height 1): the input's size, the
+ * kernel's, the output's, and where each window starts. The padding after the input is implied by
+ * the output size, so asymmetric padding ('same' with an even kernel) needs nothing more.
+ */
+export interface Conv2dParams {
+  batch: number;
+  channels: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  outH: number;
+  outW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+}
+
+/** The geometry of pooling each [height, width] plane of [planes, height, width], padded alike on both sides. */
+export interface Pool2dParams {
+  planes: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  outH: number;
+  outW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+}
+
+export interface MaxPool2dParams extends Pool2dParams {
+  dilationH: number;
+  dilationW: number;
+}
+
+export interface AvgPool2dParams extends Pool2dParams {
+  /** Divide by the window's size including padding (true) or by its positions inside the input. */
+  countIncludePad: boolean;
 }

@@ -50,6 +50,19 @@ export const minimumOp = binaryOp('minimum', 'minimum', 'promote', (g, { inputs:
   const share = lt(a, b).add(eq(a, b).mul(0.5));
   return [g.mul(share), g.mul(sub(1, share))];
 }, '∂y/∂a = 1 where a < b (½ on ties), ∂y/∂b the rest');
+// tanh's backward in one kernel: g·(1 − y²) from the upstream g and tanh's output y. It is an op
+// of its own, differentiable in both inputs, so createGraph still gives second derivatives.
+export const tanhGradOp = binaryOp('tanhGrad', 'tanhGrad', 'float', (gg, { inputs: [g, y] }, needs) => [
+  needs[0] ? tanhGrad(gg, y) : null,
+  needs[1] ? gg.mul(g).mul(y).mul(-2) : null,
+], '∂/∂g = 1 − y², ∂/∂y = −2gy');
+// sigmoid's backward: g·y(1 − y).
+export const sigmoidGradOp = binaryOp('sigmoidGrad', 'sigmoidGrad', 'float', (gg, { inputs: [g, y] }, needs) => [
+  needs[0] ? sigmoidGrad(gg, y) : null,
+  needs[1] ? gg.mul(g).mul(sub(1, y.mul(2))) : null,
+], '∂/∂g = y(1 − y), ∂/∂y = g(1 − 2y)');
+export const tanhGrad = (g: Tensor, y: Tensor): Tensor => apply(tanhGradOp, [g, y], undefined);
+export const sigmoidGrad = (g: Tensor, y: Tensor): Tensor => apply(sigmoidGradOp, [g, y], undefined);
 export const eqOp = binaryOp('eq', 'eq', 'mask', 'not-differentiable', '');
 export const neOp = binaryOp('ne', 'ne', 'mask', 'not-differentiable', '');
 export const ltOp = binaryOp('lt', 'lt', 'mask', 'not-differentiable', '');

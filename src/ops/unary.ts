@@ -2,7 +2,7 @@ import type { UnaryOp } from '../backend/backend.js';
 import { floatOf, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
-import { add, gt, sub, where } from './binary.js';
+import { add, gt, sigmoidGrad, tanhGrad, where } from './binary.js';
 import { defineOp, type OpDef, type Vjp } from './op.js';
 import { zerosLike } from '../tensor/creation.js';
 
@@ -39,9 +39,9 @@ export const absOp = unaryOp('abs', 'abs', !FLOAT_ONLY, (g, { inputs: [x] }) => 
 // sign is flat wherever it is differentiable: its gradient is zero (PyTorch's convention).
 export const signOp = unaryOp('sign', 'sign', !FLOAT_ONLY, (_g, { inputs: [x] }) => [zerosLike(x)], '∂y/∂x = 0');
 // d(tanh x) = (1 − tanh²x) dx
-export const tanhOp = unaryOp('tanh', 'tanh', FLOAT_ONLY, (g, { output: y }) => [g.mul(sub(1, y.mul(y)))], '∂y/∂x = 1 − y²');
+export const tanhOp = unaryOp('tanh', 'tanh', FLOAT_ONLY, (g, { output: y }) => [tanhGrad(g, y)], '∂y/∂x = 1 − y²');
 // σ'(x) = σ(x)(1 − σ(x))
-export const sigmoidOp = unaryOp('sigmoid', 'sigmoid', FLOAT_ONLY, (g, { output: y }) => [g.mul(y.mul(sub(1, y)))], '∂y/∂x = y(1 − y)');
+export const sigmoidOp = unaryOp('sigmoid', 'sigmoid', FLOAT_ONLY, (g, { output: y }) => [sigmoidGrad(g, y)], '∂y/∂x = y(1 − y)');
 // relu'(x) = 1 for x > 0, else 0 (0 at the kink, as PyTorch).
 export const reluOp = unaryOp('relu', 'relu', !FLOAT_ONLY, (g, { inputs: [x] }) => [g.mul(gt(x, 0))], '∂y/∂x = 1 if x > 0 else 0');
 // leakyRelu'(x) = 1 for x > 0, else the slope.

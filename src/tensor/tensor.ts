@@ -24,6 +24,8 @@ export class Tensor {
   private retains = false;
   /** @internal Scratch state of a running backward pass. */
   pending: Tensor | null = null;
+  /** @internal Whether `pending` is a sum this pass allocated, so it may be added into in place. */
+  pendingOwned = false;
   /** @internal Visit mark of a running backward pass. */
   mark = 0;
 

@@ -4,6 +4,8 @@ import {
   sigmoid, sign, slice, softmax, sqrt, square, squeeze, stack, sub, sum, tanh, tensor, transpose, unsqueeze, vjp, where,
   type DType, type Shape, type Tensor,
 } from '../../src/index.js';
+import { sigmoidGrad, tanhGrad } from '../../src/ops/binary.js';
+import { CONV_SPECS } from './conv-specs.js';
 
 /**
  * Where a spec's inputs are drawn, so that finite differences see a smooth function:
@@ -128,6 +130,10 @@ export const SPECS: readonly OpSpec[] = [
   binary('sub', sub, REAL, true, true),
   binary('mul', mul, REAL, true),
   binary('div', div, [REAL, { kind: 'away', from: [0], gap: 0.5 }], true),
+  // The fused backward kernels of tanh and sigmoid (g, y) ↦ g·(1 − y²), g·y(1 − y): ops of their own so
+  // that second derivatives through tanh and sigmoid stay exact.
+  binary('tanhGrad', tanhGrad, REAL, true),
+  binary('sigmoidGrad', sigmoidGrad, REAL, true),
   binary('pow', pow, [{ kind: 'range', lo: 0.5, hi: 2 }, REAL], true),
   binary('maximum', maximum, DISTINCT, false),
   binary('minimum', minimum, DISTINCT, false),
@@ -349,4 +355,7 @@ export const SPECS: readonly OpSpec[] = [
     name: 'clone', kind: 'primitive', call: ([x]) => clone(x), cases: UNARY, domain: REAL,
     differentiable: true, smooth: true, linear: true,
   }),
+
+  // Convolution and pooling (conv-specs.ts): random geometries from a fixed seed.
+  ...CONV_SPECS,
 ];

@@ -5,6 +5,7 @@ import {
   type DType, type TensorLike,
 } from '../../src/index.js';
 import { expectAllClose, type CloseOptions } from './close.js';
+import { CONV_CALLS, type ConvFixtureAttrs } from './conv-fixtures.js';
 
 /** A flat tensor as scripts/make-fixtures.py writes it: float64 values unless dtype says int32. */
 export interface FixtureTensor {
@@ -18,7 +19,7 @@ export interface FixtureInput extends FixtureTensor {
 }
 
 /** The union of every op's attributes; each op reads the ones it takes. */
-export interface FixtureAttrs {
+export interface FixtureAttrs extends ConvFixtureAttrs {
   dim?: number | number[] | null;
   keepdim?: boolean;
   scalar?: number;
@@ -105,6 +106,7 @@ export const CALLS: Record<string, Call> = {
   clone: ([x]) => x.clone(),
   gather: ([x, index], a) => gather(x, need(a.dim, 'dim') as number, index),
   scatterAdd: ([src, index], a) => scatterAdd(src, need(a.dim, 'dim') as number, index, need(a.shape, 'shape')),
+  ...CONV_CALLS,
 };
 
 export interface Tolerances {

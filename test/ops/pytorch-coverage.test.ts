@@ -2,16 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { OPS } from '../../src/index.js';
 import { CALLS, loadFixtures } from '../helpers/pytorch-fixtures.js';
 
-const FILES = ['ops-elementwise.json', 'ops-reduce.json', 'ops-matmul.json', 'ops-movement.json'];
+const FILES = ['ops-elementwise.json', 'ops-reduce.json', 'ops-matmul.json', 'ops-movement.json', 'conv-ops.json'];
 
 // Primitives with no fixture of their own, and why that is enough.
 const NOT_IN_FIXTURES: Record<string, string> = {
   unslice: "slice's VJP: every slice case's gradient runs it",
   cast: 'a dtype conversion, with nothing of PyTorch to compare beyond rounding',
+  tanhGrad: "tanh's VJP: every tanh case's gradient runs it",
+  sigmoidGrad: "sigmoid's VJP: every sigmoid case's gradient runs it",
+  conv2dWeight: "conv2d's weight gradient: every conv1d/conv2d case's weight gradient runs it",
+  maxPool2dBackward: "maxPool2d's VJP: every max-pooling case's gradient runs it",
+  avgPool2dBackward: "avgPool2d's VJP: every average-pooling case's gradient runs it",
 };
 
 // Public functions that are compositions of primitives, checked by name as well.
-const COMPOSITES = ['mean', 'square', 'T', 'mT', 'transpose', 'flatten', 'squeeze', 'unsqueeze', 'stack'];
+const COMPOSITES = ['mean', 'square', 'T', 'mT', 'transpose', 'flatten', 'squeeze', 'unsqueeze', 'stack', 'conv1d', 'convTranspose1d', 'maxPool1d', 'avgPool1d'];
 
 describe('PyTorch fixtures cover every op', () => {
   const cases = FILES.flatMap((f) => loadFixtures(f));

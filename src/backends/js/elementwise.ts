@@ -61,6 +61,8 @@ export function binary(
     case 'le': for (let i = 0; i < n; i++) out[i] = a[i * sa] <= b[i * sb] ? 1 : 0; break;
     case 'gt': for (let i = 0; i < n; i++) out[i] = a[i * sa] > b[i * sb] ? 1 : 0; break;
     case 'ge': for (let i = 0; i < n; i++) out[i] = a[i * sa] >= b[i * sb] ? 1 : 0; break;
+    case 'tanhGrad': for (let i = 0; i < n; i++) { const y = b[i * sb]; out[i] = a[i * sa] * (1 - y * y); } break;
+    case 'sigmoidGrad': for (let i = 0; i < n; i++) { const y = b[i * sb]; out[i] = a[i * sa] * y * (1 - y); } break;
   }
   return out;
 }

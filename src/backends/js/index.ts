@@ -1,8 +1,11 @@
 import type { Backend } from '../../backend/backend.js';
+import { col2im, im2col } from './conv.js';
 import { binary, cast, clamp, unary, where } from './elementwise.js';
 import { gather, scatterAdd } from './gather.js';
 import { matmul } from './matmul.js';
+import { adamStep, rmspropStep, sgdStep } from './optim.js';
 import { concat, expand, permute, slice, unslice } from './movement.js';
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from './pool.js';
 import { argReduce, reduce, softmax } from './reduce.js';
 
 /**
@@ -16,4 +19,6 @@ export const jsBackend: Backend = {
   matmul,
   permute, expand, slice, unslice, concat,
   gather, scatterAdd,
+  im2col, col2im, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
+  sgdStep, adamStep, rmspropStep,
 };

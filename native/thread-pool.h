@@ -1,0 +1,25 @@
+// A persistent pool of worker threads, started once and kept for the life of the process:
+// starting threads per call costs tens of microseconds, more than a 256×256 product takes.
+#pragma once
+
+#include <cstddef>
+
+namespace chainrule {
+
+// Threads a parallel region uses, the calling thread included (≥ 1). Defaults to the CPUs this
+// process may run on; CHAINRULE_NUM_THREADS overrides it.
+int threadCount();
+// Sets the thread count (clamped to [1, 256]); workers start lazily on the next region.
+void setThreadCount(int n);
+
+// Runs task(ctx, i) for every i in [0, n) on the pool and the calling thread; returns when all
+// have finished. Tasks are taken dynamically, so uneven tasks balance. When the pool is busy
+// (another JS thread's call) or this is already a pool thread, runs everything on the caller.
+void parallelFor(size_t n, void (*task)(void* ctx, size_t i), void* ctx);
+
+template <typename F>
+void parallelFor(size_t n, F& f) {
+  parallelFor(n, [](void* ctx, size_t i) { (*static_cast<F*>(ctx))(i); }, &f);
+}
+
+}  // namespace chainrule

@@ -1,0 +1,5 @@
+// 'chainrule/node': the Node-only parts (files, MNIST, terminal progress). The core in
+// 'chainrule' stays free of Node imports so it runs in browsers as is.
+export { readCsv, readIdx, writeIdx } from './files.js';
+export { loadMnist, readMnistIdx, MNIST_SPLIT_SEED, type MnistSplit, type MnistOptions } from './mnist.js';
+export { ProgressBar, type ProgressBarOptions } from './progress.js';
