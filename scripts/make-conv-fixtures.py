@@ -119,6 +119,8 @@ def pools(fam):
         ((2, 1, 7, 6), 2, {'ceilMode': True}),
         ((1, 1, 6, 7), 3, {'stride': 2, 'padding': 1, 'ceilMode': True}),
         ((3, 5, 5), 2, {'stride': 1}),
+        # ceil mode would start a last window inside the padding; PyTorch drops it.
+        ((1, 1, 5, 5), 2, {'stride': 2, 'padding': 1, 'ceilMode': True}),
     ]:
         pool_case(fam, 'maxPool2d', shape, k, a, F.max_pool2d)
     for shape, k, a in [
@@ -141,6 +143,7 @@ def pools(fam):
         ((2, 3, 8), 2, {}),
         ((1, 2, 9), 4, {'stride': 3, 'padding': 2, 'countIncludePad': False}),
         ((2, 7), 3, {'ceilMode': True, 'padding': 1}),
+        ((1, 2, 5), 2, {'stride': 2, 'padding': 1, 'ceilMode': True}),
     ]:
         pool_case(fam, 'avgPool1d', shape, k, a, F.avg_pool1d)
 
@@ -168,19 +171,24 @@ def camel(name):
 
 def cnn():
     """One training-mode step of SmallCnn: the state dict, input, output, cross-entropy loss,
-    every parameter's gradient, and the batch-norm running statistics after the step."""
+    every parameter's gradient, the batch-norm running statistics after the step, and the output
+    in evaluation mode after it."""
     torch.manual_seed(zlib.crc32(b'conv-nn.json/small cnn'))
     model = SmallCnn().double()
-    state = {k: flat(v) for k, v in model.state_dict().items() if not k.endswith('num_batches_tracked')}
+    state = {k: flat(v) for k, v in model.state_dict().items()}
     x = torch.randn(3, 2, 12, 12, dtype=F64).float().double()
     labels = torch.tensor([0, 2, 1])
     y = model(x)
     loss = F.cross_entropy(y, labels)
     loss.backward()
+    # Evaluation uses the running statistics the training step just moved.
+    model.eval()
+    with torch.no_grad():
+        y_eval = model(x)
     case = {
         'name': 'small cnn, training mode',
         'state': {'.'.join(camel(p) for p in k.split('.')): v for k, v in state.items()},
-        'input': flat(x), 'labels': labels.tolist(), 'output': flat(y), 'loss': loss.item(),
+        'input': flat(x), 'labels': labels.tolist(), 'output': flat(y), 'evalOutput': flat(y_eval), 'loss': loss.item(),
         'grads': {'.'.join(camel(p) for p in k.split('.')): flat(p.grad) for k, p in model.named_parameters()},
         'runningMean': flat(model.bn.running_mean), 'runningVar': flat(model.bn.running_var),
     }

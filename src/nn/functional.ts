@@ -13,6 +13,7 @@ export { mseLoss, l1Loss } from './losses/regression.js';
 export { binaryCrossEntropy, binaryCrossEntropyWithLogits, type BCEOptions, type BCEWithLogitsOptions } from './losses/binary.js';
 export { crossEntropy, nllLoss, type CrossEntropyOptions, type NLLLossOptions } from './losses/classification.js';
 export type { Reduction, ReductionOptions } from './losses/reduction.js';
+export { conv1d, conv2d, convTranspose1d, convTranspose2d, maxPool1d, maxPool2d, avgPool1d, avgPool2d } from '../ops/index.js';
 
 /**
  * y = x·weightᵀ + bias, with weight [out, in] (PyTorch's layout) and x [..., in].

@@ -12,7 +12,10 @@ type Result = 'promote' | 'float' | 'mask';
 function binaryOp(name: string, kernel: BinaryOp, result: Result, vjp: Vjp<undefined> | 'not-differentiable', local: string): OpDef<undefined> {
   return defineOp({
     name,
-    forward: (be, [a, b]) => {
+    forward: (be, xs) => {
+      // Indexing rather than destructuring: this is the hottest path of small graphs.
+      const a = xs[0];
+      const b = xs[1];
       const shape = broadcastShapes(a.shape, b.shape, name);
       const common = promote(a.dtype, b.dtype);
       const dtype: DType = result === 'mask' ? 'int32' : result === 'float' ? floatOf(common) : common;

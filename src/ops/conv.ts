@@ -19,10 +19,11 @@ import { defineOp, type OpDef } from './op.js';
 //                                  (the lecture's ∂L/∂K = X * ∂L/∂F: slide g over x, taking a sum
 //                                  at each of the kernel's offsets, with x's steps the stride apart)
 //   convTranspose2d(g, w) = ∂L/∂x  the full convolution of the output gradient with the flipped
-//                                  kernel, channels swapped: each x position collects g[p] · w[i]
-//                                  from every window p whose tap i read it, h = p·s + i·d − pad,
-//                                  which is Σ_i ĝ[h + pad' − i·d] · w[i] over the stride-dilated ĝ
-//                                  padded by pad' = d(k−1) − pad: a correlation with w reversed.
+//                                  kernel, channels swapped: x[h] was read by tap i of window p
+//                                  wherever p·s + i·d − pad = h, so ∂L/∂x[h] = Σ_i ĝ[h + pad − i·d]·w[i]
+//                                  (per channel pair), with ĝ the output gradient with s − 1 zeros
+//                                  between its elements; padding ĝ by d(k−1) − pad on each side
+//                                  makes that a correlation with w reversed: a 'full' convolution.
 //
 // The kernels compute all three with im2col/col2im and a matrix product per channel group
 // (backends/js/conv.ts): cols = im2col(x), y = W·cols; ∂L/∂W = G·colsᵀ; ∂L/∂x = col2im(Wᵀ·G).
@@ -62,8 +63,11 @@ function swapLeading(be: Backend, data: TypedArray, first: number, second: numbe
   return first === 1 || second === 1 ? data : be.permute(data, [first, second, plane], [1, 0, 2]);
 }
 
-/** Per group g: m = rows of the product, and the sizes of one group's slice of W and of cols. */
-function dims(a: ConvAttrs, n: number, inC: number, outC: number) {
+/**
+ * The sizes of the per-group products: outG output channels and taps = (C/G)·kH·kW rows of cols
+ * per group, columns = N·P (every sample's output positions side by side).
+ */
+function dims(a: ConvAttrs, n: number, inC: number, outC: number): { groups: number; plane: number; columns: number; outG: number; taps: number } {
   const groups = a.groups;
   const plane = a.outSize[0] * a.outSize[1];
   return { groups, plane, columns: n * plane, outG: outC / groups, taps: (inC / groups) * a.kernel[0] * a.kernel[1] };

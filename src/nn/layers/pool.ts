@@ -13,8 +13,9 @@ function kernelOf(layer: string, kernelSize: unknown, dims: 1 | 2): number[] {
   return spatialArg(layer, 'kernelSize', kernelSize, dims, 1);
 }
 
-function describeOptions(kernel: number[], options: object): string {
-  const size = kernel.length === 1 ? String(kernel[0]) : `[${kernel.join(', ')}]`;
+/** The arguments as given, as PyTorch prints a pooling layer. */
+function describeOptions(kernel: Size1d | Size2d, options: object): string {
+  const size = typeof kernel === 'number' ? String(kernel) : `[${kernel.join(', ')}]`;
   const rest = Object.entries(options).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   return [`kernelSize=${size}`, ...rest].join(', ');
 }
@@ -41,7 +42,7 @@ export class MaxPool2d extends Module {
   }
 
   override extraRepr(): string {
-    return describeOptions(kernelOf('MaxPool2d', this.kernelSize, 2), this.options);
+    return describeOptions(this.kernelSize, this.options);
   }
 }
 
@@ -62,7 +63,7 @@ export class MaxPool1d extends Module {
   }
 
   override extraRepr(): string {
-    return describeOptions(kernelOf('MaxPool1d', this.kernelSize, 1), this.options);
+    return describeOptions(this.kernelSize, this.options);
   }
 }
 
@@ -88,7 +89,7 @@ export class AvgPool2d extends Module {
   }
 
   override extraRepr(): string {
-    return describeOptions(kernelOf('AvgPool2d', this.kernelSize, 2), this.options);
+    return describeOptions(this.kernelSize, this.options);
   }
 }
 
@@ -109,6 +110,6 @@ export class AvgPool1d extends Module {
   }
 
   override extraRepr(): string {
-    return describeOptions(kernelOf('AvgPool1d', this.kernelSize, 1), this.options);
+    return describeOptions(this.kernelSize, this.options);
   }
 }
