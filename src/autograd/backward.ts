@@ -1,4 +1,5 @@
 import { withGradMode } from '../ops/grad-mode.js';
+import type { Node } from '../ops/op.js';
 import { formatShape, sameShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -7,7 +8,17 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** Record the backward pass itself, so gradients can be differentiated again. */
   createGraph?: boolean;
+  /**
+   * Called at each node the pass visits, after its VJP: the node, its upstream gradient (the
+   * total that reached its output) and the downstream gradient sent to each input (already
+   * summed to that input's shape; null where none flows). It lets explain record the lectures'
+   * upstream × local = downstream ledger from the engine itself rather than a second copy of
+   * it. The tensors are the pass's own and are never modified afterwards: keep them if needed.
+   */
+  observe?: BackwardObserver;
 }
+
+export type BackwardObserver = (node: Node, upstream: Tensor, downstream: readonly (Tensor | null)[]) => void;
 
 let epoch = 0;
 
@@ -85,6 +96,7 @@ interface Pass {
   createGraph: boolean;
   /** Tensors whose gradients are returned (autograd.grad); null to accumulate into .grad. */
   targets: readonly Tensor[] | null;
+  observe?: BackwardObserver;
 }
 
 /**
@@ -118,6 +130,8 @@ function run(pass: Pass): (Tensor | null)[] {
         const inputs = node.inputs;
         const needs = needsOf(inputs);
         const grads = node.op.vjp(g, node, needs);
+        // Only an observed pass collects the downstream gradients; the usual one allocates nothing.
+        const sent: (Tensor | null)[] | null = pass.observe === undefined ? null : inputs.map(() => null);
         for (let j = 0; j < inputs.length; j++) {
           const gj = grads[j];
           if (!needs[j] || gj === null || gj === undefined) continue;
@@ -127,6 +141,7 @@ function run(pass: Pass): (Tensor | null)[] {
             throw new Error(`backward: the gradient rule of '${node.op.name}' gave shape ${formatShape(gj.shape)} for an input of shape ${formatShape(x.shape)}`);
           }
           if (d.dtype !== x.dtype) d = d.to(x.dtype);
+          if (sent !== null) sent[j] = d;
           const p = x.pending;
           if (p === null) {
             x.pending = d;
@@ -141,6 +156,7 @@ function run(pass: Pass): (Tensor | null)[] {
             x.pendingOwned = true;
           }
         }
+        if (sent !== null) pass.observe!(node, g, sent);
       }
     });
   } finally {
@@ -185,7 +201,7 @@ function checkGradient(output: Tensor, gradient: Tensor | null, fn: string): Ten
 export function backward(output: Tensor, gradient: Tensor | null, options: BackwardOptions = {}): void {
   const g = checkGradient(output, gradient, 'backward');
   const createGraph = options.createGraph ?? false;
-  run({ roots: [output], rootGrads: [g], retainGraph: options.retainGraph ?? createGraph, createGraph, targets: null });
+  run({ roots: [output], rootGrads: [g], retainGraph: options.retainGraph ?? createGraph, createGraph, targets: null, observe: options.observe });
 }
 
 export interface GradientsOptions extends BackwardOptions {
@@ -210,7 +226,7 @@ export function gradients(
     if (!x.requiresGrad) throw new Error(`gradients: inputs[${i}] does not require grad, so no gradient flows to it`);
   });
   const createGraph = options.createGraph ?? false;
-  const found = run({ roots: outs, rootGrads, retainGraph: options.retainGraph ?? createGraph, createGraph, targets: inputs });
+  const found = run({ roots: outs, rootGrads, retainGraph: options.retainGraph ?? createGraph, createGraph, targets: inputs, observe: options.observe });
   found.forEach((g, i) => {
     if (g === null && !options.allowUnused) {
       throw new Error(`gradients: inputs[${i}] (shape ${formatShape(inputs[i].shape)}) was not used to compute the outputs; pass { allowUnused: true } to get null for it`);

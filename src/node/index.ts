@@ -3,3 +3,5 @@
 export { readCsv, readIdx, writeIdx } from './files.js';
 export { loadMnist, readMnistIdx, MNIST_SPLIT_SEED, type MnistSplit, type MnistOptions } from './mnist.js';
 export { ProgressBar, type ProgressBarOptions } from './progress.js';
+export { nativeAddon, nativeInfo, nativeLoadError, registerNativeBackend, type NativeInfo, type NativeIsa, type NativeAddon } from './native.js';
+export { save, load, saveWeights, loadWeights, saveCheckpoint, loadCheckpoint, checkpointCallback, exportOnnx, writeFileAtomic } from './io.js';

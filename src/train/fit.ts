@@ -9,6 +9,11 @@ import { lossValue, type Batches, type Logs, type LossFunction, type SchedulerLi
 export interface FitOptions {
   /** Passes over the loader (default 1). */
   epochs?: number;
+  /**
+   * The epoch to start at, counted from 0 (default 0): for a resumed run, the epochs it has done
+   * already (io.restoreCheckpoint's `epoch`), so it trains epochs initialEpoch … epochs − 1.
+   */
+  initialEpoch?: number;
   optimizer: OptimizerLike;
   /**
    * The loss to minimise; it should average over the batch (reduction 'mean', the default of
@@ -45,8 +50,9 @@ export function fit(model: Trainable, loader: Batches, options: FitOptions): His
   checkModel(model, 'fit');
   checkBatches(loader, 'fit');
   if (options === null || typeof options !== 'object') throw new TypeError('fit: options with optimizer and loss are required');
-  const { epochs = 1, optimizer, loss, validation, callbacks = [], scheduler, schedulerMonitor, verbose = false } = options;
+  const { epochs = 1, initialEpoch = 0, optimizer, loss, validation, callbacks = [], scheduler, schedulerMonitor, verbose = false } = options;
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(initialEpoch) || initialEpoch < 0 || initialEpoch > epochs) throw new RangeError(`fit: initialEpoch must be an integer in [0, epochs = ${epochs}], got ${initialEpoch}`);
   if (optimizer === undefined || typeof optimizer.step !== 'function' || typeof optimizer.zeroGrad !== 'function') {
     throw new TypeError('fit: options.optimizer must have step() and zeroGrad() (an optim optimizer does)');
   }
@@ -68,7 +74,7 @@ export function fit(model: Trainable, loader: Batches, options: FitOptions): His
   const run: Run = { model, loader, optimizer, loss, metrics, validation, scheduler, schedulerMonitor: monitor, callbacks, state };
   try {
     callbacks.forEach((cb) => cb.onTrainBegin?.(state));
-    for (let epoch = 0; epoch < epochs && !state.stopTraining; epoch++) {
+    for (let epoch = initialEpoch; epoch < epochs && !state.stopTraining; epoch++) {
       const started = Date.now();
       const logs = runEpoch(run, epoch);
       if (print !== null) print(epochLine(epoch, epochs, logs, Date.now() - started));

@@ -1,0 +1,309 @@
+// Batched matrix products: out[b] = op(A[b]) · op(B[b]), float32 and float64 by packed,
+// register-blocked GEMM (matmul-isa.inc) on the instruction set chosen at run time, int32 by
+// plain loops that store exactly as the js backend does.
+#include <cstdlib>
+
+#include "common.h"
+#include "isa.h"
+#include "kernels.h"
+#include "thread-pool.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace chainrule {
+namespace {
+
+// One product C[m×n] = op(A)·op(B); C is row-major with row stride n.
+template <typename T>
+struct Gemm {
+  const T* a;
+  const T* b;
+  T* c;
+  long m, n, k;
+  long ars, acs;  // op(A)(i, p) = a[i·ars + p·acs]
+  long brs, bcs;  // op(B)(p, j) = b[p·brs + j·bcs]
+  int threads;
+};
+
+// Packing buffers, one pair per thread, grown as needed and kept: allocating per call would
+// cost a page-faulting megabyte on every large product. 64-byte aligned for full-width loads.
+struct Buffer {
+  void* data = nullptr;
+  size_t bytes = 0;
+};
+
+Buffer& bufferA() {
+  static thread_local Buffer buffer;
+  return buffer;
+}
+Buffer& bufferB() {
+  static thread_local Buffer buffer;
+  return buffer;
+}
+
+template <typename T>
+T* packBuffer(Buffer& buffer, size_t count) {
+  size_t bytes = (count * sizeof(T) + 63) / 64 * 64 + 64;
+  if (buffer.bytes < bytes) {
+    std::free(buffer.data);
+    buffer.data = std::aligned_alloc(64, bytes);
+    buffer.bytes = buffer.data != nullptr ? bytes : 0;
+  }
+  return static_cast<T*>(buffer.data);
+}
+
+struct MatmulShape {
+  long batch, m, n, k;
+  bool transA, transB;
+  long strideA, strideB;
+};
+
+template <typename T>
+struct GemmPath {
+  void (*packed)(const Gemm<T>&);
+  void (*direct)(const Gemm<T>&);
+};
+
+}  // namespace
+}  // namespace chainrule
+
+// ---------------------------------------------------------------------------------------------
+// The kernels of each instruction set. Tile shapes: MR rows × NV vectors of C in registers. With
+// 32 registers (AVX-512) 14×2 vectors leave 3 for the B row and the broadcast A value; with 16
+// (AVX2, SSE2) 6×2. KC keeps a KC×NR micro-panel of B in L1 while A's MC×KC block sits in L2.
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx2,fma")
+namespace chainrule {
+namespace {
+namespace isa_avx512 {
+typedef float VF __attribute__((vector_size(64)));
+typedef double VD __attribute__((vector_size(64)));
+inline VF fmadd(VF a, VF b, VF c) { return _mm512_fmadd_ps(a, b, c); }
+inline VD fmadd(VD a, VD b, VD c) { return _mm512_fmadd_pd(a, b, c); }
+#include "matmul-isa.inc"
+void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 14, 2, 256, 14 * 12, 4096>(g); }
+void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 14, 2, 256, 14 * 8, 2048>(g); }
+void directF32(const Gemm<float>& g) { gemmDirect<float, VF>(g); }
+void directF64(const Gemm<double>& g) { gemmDirect<double, VD>(g); }
+}  // namespace isa_avx512
+}  // namespace
+}  // namespace chainrule
+#pragma GCC pop_options
+
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+namespace chainrule {
+namespace {
+namespace isa_avx2 {
+typedef float VF __attribute__((vector_size(32)));
+typedef double VD __attribute__((vector_size(32)));
+inline VF fmadd(VF a, VF b, VF c) { return _mm256_fmadd_ps(a, b, c); }
+inline VD fmadd(VD a, VD b, VD c) { return _mm256_fmadd_pd(a, b, c); }
+#include "matmul-isa.inc"
+void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 6, 2, 256, 6 * 24, 4096>(g); }
+void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 6, 2, 256, 6 * 16, 2048>(g); }
+void directF32(const Gemm<float>& g) { gemmDirect<float, VF>(g); }
+void directF64(const Gemm<double>& g) { gemmDirect<double, VD>(g); }
+}  // namespace isa_avx2
+
+// AVX-512's tile shapes and blocking, in 512-bit GCC vectors that AVX2 code carries as register
+// pairs: the same template instantiation as isa_avx512 but for the instructions, so the
+// blocking and edge logic of the AVX-512 path is tested on any AVX2 machine.
+namespace isa_avx512_tiles {
+typedef float VF __attribute__((vector_size(64)));
+typedef double VD __attribute__((vector_size(64)));
+// Fused halves, so that results round as on the AVX-512 path.
+inline VF fmadd(VF a, VF b, VF c) {
+  __m256 x[2], y[2], z[2];
+  __builtin_memcpy(x, &a, 64);
+  __builtin_memcpy(y, &b, 64);
+  __builtin_memcpy(z, &c, 64);
+  z[0] = _mm256_fmadd_ps(x[0], y[0], z[0]);
+  z[1] = _mm256_fmadd_ps(x[1], y[1], z[1]);
+  __builtin_memcpy(&c, z, 64);
+  return c;
+}
+inline VD fmadd(VD a, VD b, VD c) {
+  __m256d x[2], y[2], z[2];
+  __builtin_memcpy(x, &a, 64);
+  __builtin_memcpy(y, &b, 64);
+  __builtin_memcpy(z, &c, 64);
+  z[0] = _mm256_fmadd_pd(x[0], y[0], z[0]);
+  z[1] = _mm256_fmadd_pd(x[1], y[1], z[1]);
+  __builtin_memcpy(&c, z, 64);
+  return c;
+}
+#include "matmul-isa.inc"
+void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 14, 2, 256, 14 * 12, 4096>(g); }
+void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 14, 2, 256, 14 * 8, 2048>(g); }
+void directF32(const Gemm<float>& g) { gemmDirect<float, VF>(g); }
+void directF64(const Gemm<double>& g) { gemmDirect<double, VD>(g); }
+}  // namespace isa_avx512_tiles
+}  // namespace
+}  // namespace chainrule
+#pragma GCC pop_options
+#endif
+
+namespace chainrule {
+namespace {
+namespace isa_generic {
+// 128-bit vectors: SSE2 on every x86-64, NEON on arm64. No FMA in the baseline: multiply, add.
+typedef float VF __attribute__((vector_size(16)));
+typedef double VD __attribute__((vector_size(16)));
+inline VF fmadd(VF a, VF b, VF c) { return a * b + c; }
+inline VD fmadd(VD a, VD b, VD c) { return a * b + c; }
+#include "matmul-isa.inc"
+void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 6, 2, 256, 6 * 24, 4096>(g); }
+void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 6, 2, 256, 6 * 16, 2048>(g); }
+void directF32(const Gemm<float>& g) { gemmDirect<float, VF>(g); }
+void directF64(const Gemm<double>& g) { gemmDirect<double, VD>(g); }
+}  // namespace isa_generic
+
+GemmPath<float> pathF32(Isa isa) {
+  switch (isa) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    case Isa::avx512: return {isa_avx512::packedF32, isa_avx512::directF32};
+    case Isa::avx2: return {isa_avx2::packedF32, isa_avx2::directF32};
+    case Isa::avx512Tiles: return {isa_avx512_tiles::packedF32, isa_avx512_tiles::directF32};
+#endif
+    default: return {isa_generic::packedF32, isa_generic::directF32};
+  }
+}
+
+GemmPath<double> pathF64(Isa isa) {
+  switch (isa) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    case Isa::avx512: return {isa_avx512::packedF64, isa_avx512::directF64};
+    case Isa::avx2: return {isa_avx2::packedF64, isa_avx2::directF64};
+    case Isa::avx512Tiles: return {isa_avx512_tiles::packedF64, isa_avx512_tiles::directF64};
+#endif
+    default: return {isa_generic::packedF64, isa_generic::directF64};
+  }
+}
+
+template <typename T>
+GemmPath<T> pathFor(Isa isa);
+template <>
+GemmPath<float> pathFor<float>(Isa isa) { return pathF32(isa); }
+template <>
+GemmPath<double> pathFor<double>(Isa isa) { return pathF64(isa); }
+
+// Below this many multiply-adds a product runs unpacked on one thread (measured: packing and
+// waking a thread cost more than they save under ~32³).
+constexpr double kDirectMacs = 32.0 * 32 * 32;
+// Below this many multiply-adds per thread, a product is not split across threads.
+constexpr double kMacsPerThread = 64.0 * 64 * 64;
+
+template <typename T>
+void matmulFloat(const T* a, const T* b, T* c, const MatmulShape& s) {
+  long batch = s.batch, m = s.m, n = s.n, k = s.k;
+  // A stack of row-major A's against one B is a single taller product.
+  if (batch > 1 && !s.transA && s.strideB == 0 && s.strideA == m * k) {
+    m *= batch;
+    batch = 1;
+  }
+  if (m == 0 || n == 0 || batch == 0) return;
+  if (k == 0) {
+    for (long i = 0; i < batch * m * n; i++) c[i] = T(0);
+    return;
+  }
+  const GemmPath<T> path = pathFor<T>(currentIsa());
+  Gemm<T> g;
+  g.m = m;
+  g.n = n;
+  g.k = k;
+  g.ars = s.transA ? 1 : k;
+  g.acs = s.transA ? m : 1;
+  g.brs = s.transB ? 1 : n;
+  g.bcs = s.transB ? k : 1;
+  const double macs = static_cast<double>(m) * n * k;
+  const bool direct = macs <= kDirectMacs || m == 1 || n == 1;
+  const int pool = threadCount();
+  int threads = static_cast<int>(macs / kMacsPerThread);
+  threads = threads < 1 ? 1 : (threads > pool ? pool : threads);
+  auto one = [&](long bt, int useThreads) {
+    Gemm<T> h = g;
+    h.a = a + bt * s.strideA;
+    h.b = b + bt * s.strideB;
+    h.c = c + bt * m * n;
+    h.threads = useThreads;
+    if (direct) {
+      path.direct(h);
+    } else {
+      path.packed(h);
+    }
+  };
+  if (batch > 1 && pool > 1 && (direct || threads == 1) && macs * batch > kMacsPerThread) {
+    // Many small products: one per task, each on one thread.
+    auto task = [&](size_t bt) { one(static_cast<long>(bt), 1); };
+    parallelFor(static_cast<size_t>(batch), task);
+    return;
+  }
+  for (long bt = 0; bt < batch; bt++) one(bt, direct ? 1 : threads);
+}
+
+// int32 products as the js backend computes them: each product and sum in double, stored with
+// ToInt32 after every addition when B is not transposed, after the whole dot product when it is.
+void matmulInt32(const int32_t* a, const int32_t* b, int32_t* c, const MatmulShape& s) {
+  const long m = s.m, n = s.n, k = s.k;
+  const long ai = s.transA ? 1 : k, aq = s.transA ? m : 1;
+  for (long bt = 0; bt < s.batch; bt++) {
+    const int32_t* A = a + bt * s.strideA;
+    const int32_t* B = b + bt * s.strideB;
+    int32_t* C = c + bt * m * n;
+    if (!s.transB) {
+      for (long i = 0; i < m * n; i++) C[i] = 0;
+      for (long i = 0; i < m; i++) {
+        for (long q = 0; q < k; q++) {
+          const double aiq = A[i * ai + q * aq];
+          for (long j = 0; j < n; j++) C[i * n + j] = toInt32(C[i * n + j] + aiq * B[q * n + j]);
+        }
+      }
+    } else {
+      for (long i = 0; i < m; i++) {
+        for (long j = 0; j < n; j++) {
+          double sum = 0;
+          for (long q = 0; q < k; q++) sum += static_cast<double>(A[i * ai + q * aq]) * B[j * k + q];
+          C[i * n + j] = toInt32(sum);
+        }
+      }
+    }
+  }
+}
+
+// matmul(a, b, out, P): P = [batch, m, n, k, transA, transB, strideA, strideB]; a, b and out
+// share one dtype (the shim casts mixed operands first).
+napi_value matmulBinding(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  size_t argc = 4;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Array a, b, out;
+  Params P;
+  if (argc < 4 || !readArray(env, argv[0], &a) || !readArray(env, argv[1], &b) || !readArray(env, argv[2], &out) || !readParams(env, argv[3], &P)) return nullptr;
+  MatmulShape s{P.i(0), P.i(1), P.i(2), P.i(3), P.d(4) != 0, P.d(5) != 0, P.i(6), P.i(7)};
+  const size_t needA = s.batch == 0 ? 0 : static_cast<size_t>((s.batch - 1) * s.strideA + s.m * s.k);
+  const size_t needB = s.batch == 0 ? 0 : static_cast<size_t>((s.batch - 1) * s.strideB + s.k * s.n);
+  if (a.dtype != out.dtype || b.dtype != out.dtype || out.length != static_cast<size_t>(s.batch * s.m * s.n) || a.length < needA || b.length < needB) {
+    throwInternal(env, "matmul: operand sizes or dtypes do not match the parameters");
+    return nullptr;
+  }
+  switch (out.dtype) {
+    case DType::f32: matmulFloat(a.as<float>(), b.as<float>(), out.as<float>(), s); break;
+    case DType::f64: matmulFloat(a.as<double>(), b.as<double>(), out.as<double>(), s); break;
+    case DType::i32: matmulInt32(a.as<int32_t>(), b.as<int32_t>(), out.as<int32_t>(), s); break;
+    case DType::none: break;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void registerMatmul(napi_env env, napi_value exports) {
+  defineFunction(env, exports, "matmul", matmulBinding);
+}
+
+}  // namespace chainrule

@@ -1,0 +1,94 @@
+// The native backend in Node: loads the C++ addon that `npm install` built, registers it as
+// 'native', and (on import of 'chainrule/node') makes it the default. The core ('chainrule') has
+// no side effects on import and never loads it; this entry point is where Node-only choices are
+// made. Environment:
+//   CHAINRULE_BACKEND=js|native   the backend to start on (native: an error if it cannot load)
+//   CHAINRULE_NATIVE_ADDON=path   load this addon file instead of build/Release's
+//   CHAINRULE_NATIVE_ISA=avx512|avx2|generic   force the GEMM's instruction set (read by the addon)
+//   CHAINRULE_NUM_THREADS=n       threads of the addon's pool
+
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { getBackend, listBackends, registerBackend, setBackend } from '../backend/registry.js';
+import { createNativeBackend, type NativeAddon, type NativeIsa } from '../backends/native/index.js';
+
+export type { NativeAddon, NativeIsa } from '../backends/native/index.js';
+
+// dist/node/native.js and src/node/native.ts both sit two levels below the package root, where
+// node-gyp puts build/.
+const ADDON_URL = new URL('../../build/Release/chainrule_native.node', import.meta.url);
+
+let loaded: { addon: NativeAddon | null; error: string | null } | null = null;
+
+/**
+ * The addon, loaded once (null if it was not built or does not load here; nativeLoadError says
+ * why). Its functions force an instruction set (setIsa) or a thread count (setThreads).
+ */
+export function nativeAddon(): NativeAddon | null {
+  if (loaded === null) {
+    try {
+      const require = createRequire(import.meta.url);
+      const path = process.env.CHAINRULE_NATIVE_ADDON || fileURLToPath(ADDON_URL);
+      loaded = { addon: require(path) as NativeAddon, error: null };
+    } catch (err) {
+      const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      loaded = { addon: null, error: message };
+    }
+  }
+  return loaded.addon;
+}
+
+/** Why the addon did not load, or null if it did (or was not tried yet). */
+export function nativeLoadError(): string | null {
+  return loaded?.error ?? null;
+}
+
+/** Registers the 'native' backend if the addon loads; true if it is available. */
+export function registerNativeBackend(): boolean {
+  if (listBackends().includes('native')) return true;
+  const addon = nativeAddon();
+  if (addon === null) return false;
+  registerBackend(createNativeBackend(addon));
+  return true;
+}
+
+/** What the native backend runs on: instruction set, the ones this CPU could run, threads. */
+export interface NativeInfo {
+  isa: NativeIsa;
+  supportedIsas: NativeIsa[];
+  threads: number;
+}
+
+export function nativeInfo(): NativeInfo | null {
+  const addon = nativeAddon();
+  return addon === null ? null : { isa: addon.isa(), supportedIsas: addon.supportedIsas(), threads: addon.threads() };
+}
+
+/**
+ * The choice made on import: CHAINRULE_BACKEND names a backend, or (unset) native when it loads,
+ * else js with one line that says so. Asking for native when it cannot load is an error.
+ */
+function chooseOnImport(): void {
+  const wanted = process.env.CHAINRULE_BACKEND ?? '';
+  if (wanted === 'js') {
+    setBackend('js');
+    return;
+  }
+  if (wanted === '' || wanted === 'native') {
+    if (registerNativeBackend()) {
+      setBackend('native');
+      return;
+    }
+    const reason = `the native backend is unavailable (${nativeLoadError() ?? 'not built'}; \`node native/build.js\` in the package builds it)`;
+    if (wanted === 'native') throw new Error(`CHAINRULE_BACKEND=native, but ${reason}`);
+    if (getBackend().name === 'js') console.warn(`chainrule: ${reason}; running on js`);
+    return;
+  }
+  registerNativeBackend();
+  if (!listBackends().includes(wanted)) {
+    throw new RangeError(`CHAINRULE_BACKEND=${wanted}: unknown backend; available: ${listBackends().join(', ')}`);
+  }
+  setBackend(wanted);
+}
+
+chooseOnImport();
