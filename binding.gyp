@@ -6,12 +6,14 @@
       "target_name": "chainrule_native",
       "sources": [
         "native/addon.cc",
+        "native/conv.cc",
         "native/elementwise.cc",
         "native/gather.cc",
         "native/isa.cc",
         "native/matmul.cc",
         "native/movement.cc",
         "native/optim.cc",
+        "native/pool.cc",
         "native/reduce.cc",
         "native/thread-pool.cc"
       ],

@@ -4,6 +4,9 @@
 // elapsed milliseconds; grads gives the leaf gradients of the graph for the correctness check.
 
 import { ADD, LEAVES, MUL, STEPS } from './graph.js';
+import {
+  CONV, LR, MODELS, accuracyOf, batchesPerEpoch, chwLinearToHwcKernel, hwioToOihw, nchwToNhwc, oihwToHwio, transpose2d,
+} from './training.js';
 
 // Every result is stored here, so that the optimizer cannot prove an op's output unused and drop
 // its allocation (escape analysis would otherwise make a bare loop look infinitely fast).
@@ -15,6 +18,10 @@ const now = () => performance.now();
 
 export async function chainruleCases() {
   const cr = await import('../dist/index.js');
+  // The backend these cases run on: the one current when they are made (js, unless the caller
+  // chose another). Each run() selects it again, since training cases of other backends
+  // interleave with these.
+  const backend = cr.getBackend().name;
   const cases = [];
   for (const requiresGrad of [false, true]) {
     // a: shape [1] float32, as the issue specifies; with requiresGrad every add records a node.
@@ -25,6 +32,7 @@ export async function chainruleCases() {
       bench: 'add',
       label: requiresGrad ? 'chainrule a.add(b), a.requiresGrad' : 'chainrule a.add(b)',
       run(n) {
+        cr.setBackend(backend);
         const t0 = now();
         for (let i = 0; i < n; i++) sink = a.add(b);
         return now() - t0;
@@ -39,6 +47,7 @@ export async function chainruleCases() {
     bench: 'graph',
     label: 'chainrule .backward()',
     run(n) {
+      cr.setBackend(backend);
       const t0 = now();
       for (let k = 0; k < n; k++) {
         // A fresh gradient per pass, as optimizer.zeroGrad() would give.
@@ -113,7 +122,8 @@ export async function tfjsCases() {
       return values;
     },
   };
-  return { cases: [add, graph], version: tf.version.tfjs, liveTensors: () => tf.memory().numTensors };
+  // a, b and the four leaves stay alive (`held`); anything more after a run would be a leak.
+  return { cases: [add, graph], version: tf.version.tfjs, liveTensors: () => tf.memory().numTensors, held: 6 };
 }
 
 // --------------------------------------------------------------------------- bare JavaScript
@@ -196,4 +206,269 @@ export function bareTapeCase() {
     },
     grads: () => w.map((x) => x.grad),
   };
+}
+
+// ------------------------------------------------------------------- training (chainrule)
+
+/**
+ * One chainrule model of bench/training.js, built from nn layers and loaded with the shared
+ * initial weights (PyTorch's layout, which is chainrule's too).
+ */
+function chainruleModel(cr, model, weights) {
+  const layers = MODELS[model].layers.map((l) => {
+    switch (l.kind) {
+      case 'linear': return new cr.nn.Linear(l.in, l.out);
+      case 'conv': return new cr.nn.Conv2d(l.in, l.out, l.k);
+      case 'relu': return new cr.nn.ReLU();
+      case 'pool': return new cr.nn.MaxPool2d(2);
+      case 'flatten': return new cr.nn.Flatten();
+      default: throw new Error(`bench: unknown layer ${l.kind}`);
+    }
+  });
+  const net = new cr.nn.Sequential(...layers);
+  const params = net.parameters();
+  params.forEach((p, i) => p.data.set(weights[i]));
+  return net;
+}
+
+/** The model's batches as chainrule tensors: views of the shared arrays, no copies. */
+function chainruleBatches(cr, setup, model) {
+  const { batch: b, image } = MODELS[model];
+  const batches = [];
+  for (let i = 0; i < batchesPerEpoch(setup, model); i++) {
+    const x = setup.trainX.subarray(i * b * 784, (i + 1) * b * 784);
+    batches.push([cr.tensor(x, { shape: image ? [b, 1, 28, 28] : [b, 784] }), cr.tensor(setup.trainY.subarray(i * b, (i + 1) * b))]);
+  }
+  return batches;
+}
+
+/**
+ * Training cases of chainrule on one backend: `run(n)` takes n SGD steps (batch after batch,
+ * going on from where the last sample stopped) and returns the ms; `accuracy(steps)` trains a
+ * fresh copy from the initial weights and scores the test digits. Each case selects its backend
+ * when it runs, since the cases of several backends interleave.
+ */
+export function chainruleTrainingCases(cr, setup, backend, label, models) {
+  const cases = [];
+  const lossFn = new cr.nn.CrossEntropyLoss();
+  const step = (net, opt, [x, y]) => {
+    opt.zeroGrad();
+    const loss = lossFn.forward(net.forward(x), y);
+    loss.backward();
+    opt.step();
+    return loss;
+  };
+  for (const model of models) {
+    const { batch, image } = MODELS[model];
+    const batches = chainruleBatches(cr, setup, model);
+    const net = chainruleModel(cr, model, setup.weights[model]);
+    const opt = new cr.optim.SGD(net.parameters(), { lr: LR });
+    let cursor = 0;
+    cases.push({
+      id: `chainrule-${backend}-${model}`,
+      bench: model,
+      label: `chainrule ${label}`,
+      backend,
+      run(n) {
+        cr.setBackend(backend);
+        const t0 = now();
+        for (let k = 0; k < n; k++) sink = step(net, opt, batches[cursor++ % batches.length]);
+        return now() - t0;
+      },
+      accuracy(steps) {
+        cr.setBackend(backend);
+        const fresh = chainruleModel(cr, model, setup.weights[model]);
+        const o = new cr.optim.SGD(fresh.parameters(), { lr: LR });
+        const losses = [];
+        for (let k = 0; k < steps; k++) {
+          const l = step(fresh, o, batches[k % batches.length]).item();
+          if (k === 0 || k === steps - 1) losses.push(l);
+        }
+        const logits = new Float32Array(setup.testCount * 10);
+        cr.noGrad(() => {
+          for (let s = 0; s < setup.testCount; s += 500) {
+            const rows = Math.min(500, setup.testCount - s);
+            const x = cr.tensor(setup.testX.subarray(s * 784, (s + rows) * 784), { shape: image ? [rows, 1, 28, 28] : [rows, 784] });
+            logits.set(fresh.forward(x).data, s * 10);
+          }
+        });
+        return { accuracy: accuracyOf(logits, setup.testY), firstLoss: losses[0], lastLoss: losses[losses.length - 1] };
+      },
+      samplesPerRep: batch,
+    });
+  }
+  return cases;
+}
+
+/** conv2d forward + backward (both gradients) on one backend; grads() gives ∂L/∂w. */
+export function chainruleConvCase(cr, setup, backend, label) {
+  const { batch, inC, outC, k, size, out } = CONV;
+  const x = cr.tensor(setup.conv.x, { shape: [batch, inC, size, size], requiresGrad: true });
+  const w = cr.tensor(setup.conv.w, { shape: [outC, inC, k, k], requiresGrad: true });
+  const g = cr.tensor(setup.conv.g, { shape: [batch, outC, out, out] });
+  const pass = () => {
+    x.grad = null;
+    w.grad = null;
+    const y = cr.nn.functional.conv2d(x, w);
+    y.backward(g);
+    return y;
+  };
+  return {
+    id: `chainrule-${backend}-conv`,
+    bench: 'conv',
+    label: `chainrule ${label}`,
+    backend,
+    run(n) {
+      cr.setBackend(backend);
+      const t0 = now();
+      for (let i = 0; i < n; i++) sink = pass();
+      return now() - t0;
+    },
+    grads() {
+      cr.setBackend(backend);
+      pass();
+      return Array.from(w.grad.data);
+    },
+  };
+}
+
+// ----------------------------------------------------------------------- training (TF.js)
+
+/**
+ * The same models in TF.js (cpu backend), written by hand with tf.train.sgd and
+ * tf.losses.softmaxCrossEntropy, NHWC as TF.js computes convolutions. The shared weights are
+ * converted to TF.js's layouts (dense kernels [in, out], filters [kH, kW, inC, outC], and the
+ * CNN's last kernel reordered for TF.js's [H, W, C] flattening), so the logits are the same.
+ */
+export function tfjsTrainingCases(tf, setup, models, withConv) {
+  const before = tf.memory().numTensors;
+  const cases = [];
+
+  // tf.variable keeps its own reference to the initial tensor's data; the tensor itself would
+  // stay counted as live until disposed.
+  const variable = (values, shape) => {
+    const t = tf.tensor(values, shape);
+    const v = tf.variable(t);
+    t.dispose();
+    return v;
+  };
+  const variables = (model) => {
+    const ws = setup.weights[model];
+    const vars = [];
+    let shape = [28, 28, 1]; // the activation's [H, W, C] while convolutions run
+    let flat = null;
+    let i = 0;
+    for (const l of MODELS[model].layers) {
+      if (l.kind === 'conv') {
+        vars.push(variable(oihwToHwio(ws[i], l.out, l.in, l.k, l.k), [l.k, l.k, l.in, l.out]), variable(ws[i + 1], [l.out]));
+        shape = [shape[0] - l.k + 1, shape[1] - l.k + 1, l.out];
+        i += 2;
+      } else if (l.kind === 'pool') {
+        shape = [Math.floor(shape[0] / 2), Math.floor(shape[1] / 2), shape[2]];
+      } else if (l.kind === 'flatten') {
+        flat = shape;
+      } else if (l.kind === 'linear') {
+        const kernel = flat !== null
+          ? chwLinearToHwcKernel(ws[i], l.out, flat[2], flat[0], flat[1])
+          : transpose2d(ws[i], l.out, l.in);
+        flat = null;
+        vars.push(variable(kernel, [l.in, l.out]), variable(ws[i + 1], [l.out]));
+        i += 2;
+      }
+    }
+    return vars;
+  };
+  const forward = (model, vars, x) => {
+    let h = x;
+    let i = 0;
+    for (const l of MODELS[model].layers) {
+      if (l.kind === 'conv') h = tf.add(tf.conv2d(h, vars[i++], 1, 'valid'), vars[i++]);
+      else if (l.kind === 'linear') h = tf.add(tf.matMul(h, vars[i++]), vars[i++]);
+      else if (l.kind === 'relu') h = tf.relu(h);
+      else if (l.kind === 'pool') h = tf.maxPool(h, 2, 2, 'valid');
+      else if (l.kind === 'flatten') h = tf.reshape(h, [h.shape[0], -1]);
+    }
+    return h;
+  };
+
+  for (const model of models) {
+    const { batch: b, image } = MODELS[model];
+    const batches = [];
+    for (let i = 0; i < batchesPerEpoch(setup, model); i++) {
+      const xs = setup.trainX.subarray(i * b * 784, (i + 1) * b * 784);
+      const x = image ? tf.tensor4d(xs, [b, 28, 28, 1]) : tf.tensor2d(xs, [b, 784]);
+      const y = tf.tidy(() => tf.oneHot(tf.tensor1d(setup.trainY.subarray(i * b, (i + 1) * b), 'int32'), 10).toFloat());
+      batches.push([x, y]);
+    }
+    const vars = variables(model);
+    const opt = tf.train.sgd(LR);
+    // minimize() runs f under variableGrads, which disposes f's intermediates and the gradients.
+    const step = (o, vs, [x, y], cost) => o.minimize(() => tf.losses.softmaxCrossEntropy(y, forward(model, vs, x)), cost, vs);
+    let cursor = 0;
+    cases.push({
+      id: `tfjs-${model}`,
+      bench: model,
+      label: 'TF.js cpu, tf.train.sgd().minimize',
+      run(n) {
+        const t0 = now();
+        for (let k = 0; k < n; k++) sink = step(opt, vars, batches[cursor++ % batches.length], false);
+        return now() - t0;
+      },
+      accuracy(steps) {
+        const vs = variables(model);
+        const o = tf.train.sgd(LR);
+        const losses = [];
+        for (let k = 0; k < steps; k++) {
+          const keep = k === 0 || k === steps - 1;
+          const cost = step(o, vs, batches[k % batches.length], keep);
+          if (keep) {
+            losses.push(cost.dataSync()[0]);
+            cost.dispose();
+          }
+        }
+        const logits = new Float32Array(setup.testCount * 10);
+        for (let s = 0; s < setup.testCount; s += 500) {
+          const rows = Math.min(500, setup.testCount - s);
+          const xs = setup.testX.subarray(s * 784, (s + rows) * 784);
+          const out = tf.tidy(() => forward(model, vs, image ? tf.tensor4d(xs, [rows, 28, 28, 1]) : tf.tensor2d(xs, [rows, 784])));
+          logits.set(out.dataSync(), s * 10);
+          out.dispose();
+        }
+        tf.dispose(vs);
+        o.dispose();
+        return { accuracy: accuracyOf(logits, setup.testY), firstLoss: losses[0], lastLoss: losses[losses.length - 1] };
+      },
+      samplesPerRep: b,
+    });
+  }
+
+  if (withConv) {
+    const { batch, inC, outC, k, size, out } = CONV;
+    const x = tf.tensor4d(nchwToNhwc(setup.conv.x, batch, inC, size, size), [batch, size, size, inC]);
+    const w = tf.tensor4d(oihwToHwio(setup.conv.w, outC, inC, k, k), [k, k, inC, outC]);
+    const dy = tf.tensor4d(nchwToNhwc(setup.conv.g, batch, outC, out, out), [batch, out, out, outC]);
+    const gradsOf = tf.grads((xi, wi) => tf.conv2d(xi, wi, 1, 'valid'));
+    cases.push({
+      id: 'tfjs-conv',
+      bench: 'conv',
+      label: 'TF.js cpu tf.grads(conv2d) (NHWC)',
+      run(n) {
+        const t0 = now();
+        for (let i = 0; i < n; i++) {
+          const gs = gradsOf([x, w], dy);
+          sink = gs;
+          tf.dispose(gs);
+        }
+        return now() - t0;
+      },
+      grads() {
+        const gs = gradsOf([x, w], dy);
+        const dw = hwioToOihw(gs[1].dataSync(), outC, inC, k, k);
+        tf.dispose(gs);
+        return Array.from(dw);
+      },
+    });
+  }
+  // The batches, variables and conv operands are held on purpose; anything above is a leak.
+  return { cases, held: tf.memory().numTensors - before };
 }

@@ -1,38 +1,71 @@
-// `npm run bench`: dispatch overhead of chainrule against its peers, measured in one run.
+// `npm run bench`: chainrule against its peers, measured in one run.
 //
-//   node bench/run.js [--quick] [--only=add|graph] [--no-torch] [--no-tfjs]
+//   node bench/run.js [--quick] [--only=add,graph,mlp,cnn,conv] [--backends=js,native] [--no-torch] [--no-tfjs]
 //
-// Two benchmarks (see bench/README.md): a tiny add on shape-[1] float32 tensors (ops/s), and
-// forward+backward of a 999-op scalar graph (ms). Every case is warmed up, then sampled in
-// rounds; each round takes one sample of every case, in a rotated order, so that the drift of a
-// noisy shared machine lands on all libraries alike. Figures are medians (and best) over rounds;
-// ratios are taken between medians of the same run (results.json also holds the median of the
-// round-by-round ratios). Results go to bench/results.json.
+// Five sections (see bench/README.md): dispatch — a tiny add on shape-[1] float32 tensors (ops/s)
+// and forward+backward of a 999-op scalar graph (ms); training — MLP 784-128-10 and 784-512-512-10
+// and a small CNN on the bundled MNIST split (samples/s), from the same weights and batches in
+// every library, with the test accuracy each reaches; and conv2d forward+backward (ms). Every case
+// is warmed up, then sampled in rounds; each round takes one sample of every case, in a rotated
+// order, so that the drift of a noisy shared machine lands on all libraries alike. Figures are
+// medians (and best) over rounds; ratios are taken between medians of the same run (results.json
+// also holds the median of the round-by-round ratios). Results go to bench/results.json.
 
 import os from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bareAddCase, bareTapeCase, chainruleCases, tfjsCases } from './cases.js';
+import { bareAddCase, bareTapeCase, chainruleCases, chainruleConvCase, chainruleTrainingCases, tfjsCases, tfjsTrainingCases } from './cases.js';
 import { torchCases } from './torch.js';
 import { LEAVES, OPS, STEPS, maxAbsDiff, referenceGradients } from './graph.js';
+import { CONV, LR, MODELS, trainingSetup } from './training.js';
+
+const SECTIONS = { add: ['add'], graph: ['graph'], mlp: ['mlp-small', 'mlp-large'], cnn: ['cnn'], conv: ['conv'] };
+const USAGE = 'usage: node bench/run.js [--quick] [--only=add,graph,mlp,cnn,conv] [--backends=js,native] [--no-torch] [--no-tfjs]';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 for (const a of args) {
-  if (!/^--(quick|no-torch|no-tfjs|only=(add|graph))$/.test(a)) {
-    console.error(`bench: unknown argument ${a}; usage: node bench/run.js [--quick] [--only=add|graph] [--no-torch] [--no-tfjs]`);
+  const list = /^--only=([a-z,]+)$/.exec(a)?.[1].split(',');
+  const ok = /^--(quick|no-torch|no-tfjs|backends=[a-z0-9,-]+)$/.test(a) || (list !== undefined && list.every((x) => x in SECTIONS));
+  if (!ok) {
+    console.error(`bench: unknown argument ${a}; ${USAGE}`);
     process.exit(2);
   }
 }
 const quick = flag('quick');
 const only = option('only');
-const settings = quick
-  ? { rounds: 7, warmupMs: 300, sampleMs: { add: 30, graph: 40 } }
-  : { rounds: 21, warmupMs: 800, sampleMs: { add: 100, graph: 150 } };
-settings.minWarmupReps = { add: 1e6, graph: 100 };
+const sections = only === undefined ? Object.keys(SECTIONS) : only.split(',');
+const benches = new Set(sections.flatMap((x) => SECTIONS[x]));
+const trainingModels = Object.keys(MODELS).filter((m) => benches.has(m));
+const wantConv = benches.has('conv');
+
+// Per benchmark: the unit, and the timing settings [quick, full]. A training sample is at least
+// one SGD step, and TF.js's cpu backend takes about a second for a step of the large MLP or the
+// CNN, so the training sections sample fewer rounds.
+const BENCH = {
+  add: { unit: 'ops/s', sampleMs: [30, 100], rounds: [7, 21], minWarmupReps: 1e6 },
+  graph: { unit: 'ms', sampleMs: [40, 150], rounds: [7, 21], minWarmupReps: 100 },
+  'mlp-small': { unit: 'samples/s', sampleMs: [150, 400], rounds: [3, 7], minWarmupReps: 10 },
+  'mlp-large': { unit: 'samples/s', sampleMs: [150, 400], rounds: [3, 7], minWarmupReps: 3 },
+  cnn: { unit: 'samples/s', sampleMs: [150, 400], rounds: [3, 5], minWarmupReps: 5 },
+  conv: { unit: 'ms', sampleMs: [60, 200], rounds: [3, 11], minWarmupReps: 10 },
+};
+const mode = quick ? 0 : 1;
+const settings = {
+  warmupMs: quick ? 300 : 800,
+  benches: Object.fromEntries(Object.entries(BENCH).map(([k, b]) => [k, { unit: b.unit, sampleMs: b.sampleMs[mode], rounds: b.rounds[mode], minWarmupReps: b.minWarmupReps }])),
+  accuracySteps: Object.fromEntries(Object.entries(MODELS).map(([k, m]) => [k, m.accuracySteps[mode]])),
+};
 // Tolerance of a float32 gradient against the float64 oracle, after 333 chained steps.
 const GRAD_TOLERANCE = 1e-4;
+// Agreement of the training runs with chainrule's js run, from the same weights and batches: the
+// first step's loss is the same sum in float32 (only the order of additions differs), the test
+// accuracy after many steps may differ by a few digits whose logits were close.
+const FIRST_LOSS_TOLERANCE = 1e-4; // relative
+const ACCURACY_TOLERANCE = 0.01; // absolute: 1 percentage point
+// conv2d's weight gradient sums 64·11·11 products per entry; relative to its largest entry.
+const CONV_GRAD_TOLERANCE = 1e-4;
 
 const log = (s = '') => process.stdout.write(s + '\n');
 const loadStart = os.loadavg();
@@ -44,7 +77,11 @@ const cases = [];
 const notes = [];
 const versions = { chainrule: JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version };
 
+let cr;
 try {
+  cr = await import('../dist/index.js');
+  // Made before 'chainrule/node' is imported (which makes native the default where it loads), so
+  // the dispatch cases run on js, as they always have.
   cases.push(...(await chainruleCases()));
 } catch (err) {
   if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
@@ -53,12 +90,41 @@ try {
 }
 cases.push(bareAddCase(), bareTapeCase());
 
+// The training sections: the shared data and weights, and chainrule on every registered backend
+// ('chainrule/node' registers native when its addon loads; CHAINRULE_BACKEND=js keeps it out).
+let setup = null;
+const backendLabels = {};
+if (trainingModels.length > 0 || wantConv) {
+  const node = await import('../dist/node/index.js');
+  setup = await trainingSetup(cr, node.loadMnist);
+  const wanted = option('backends')?.split(',');
+  const available = cr.listBackends();
+  for (const b of wanted ?? []) if (!available.includes(b)) notes.push(`chainrule backend ${b} is not available (have ${available.join(', ')})`);
+  for (const backend of available.filter((b) => wanted === undefined || wanted.includes(b))) {
+    const info = backend === 'native' ? node.nativeInfo() : null;
+    const label = info ? `native (${info.isa}, ${info.threads} thread${info.threads === 1 ? '' : 's'})` : `${backend}${backend === 'js' ? ' (1 thread)' : ''}`;
+    backendLabels[backend] = label;
+    cases.push(...chainruleTrainingCases(cr, setup, backend, label, trainingModels));
+    if (wantConv) cases.push(chainruleConvCase(cr, setup, backend, label));
+  }
+  if (!available.includes('native')) {
+    const why = node.nativeLoadError() ?? (process.env.CHAINRULE_BACKEND === 'js' ? 'CHAINRULE_BACKEND=js' : 'not built');
+    notes.push(`chainrule's native backend is not registered (${why})`);
+  }
+}
+
 let tfjs = null;
 if (!flag('no-tfjs')) {
   try {
     tfjs = await tfjsCases();
     cases.push(...tfjs.cases);
     versions.tfjs = tfjs.version;
+    if (setup !== null) {
+      const tf = await import('@tensorflow/tfjs');
+      const t = tfjsTrainingCases(tf, setup, trainingModels, wantConv);
+      cases.push(...t.cases);
+      tfjs.held += t.held;
+    }
   } catch (err) {
     notes.push(`TensorFlow.js skipped: ${err.message}`);
   }
@@ -75,6 +141,7 @@ if (!flag('no-torch')) {
     torch = t;
     cases.push(...t.cases);
     versions.torch = t.version;
+    if (setup !== null) cases.push(...(await t.training(setup, trainingModels, wantConv)));
   }
 } else {
   notes.push('PyTorch skipped (--no-torch)');
@@ -83,11 +150,19 @@ if (!flag('no-torch')) {
 // Display order: chainrule first, then peers, then the floors.
 const ORDER = ['chainrule-add', 'chainrule-add-grad', 'torch-add', 'torch-add-grad', 'tfjs-add', 'bare-add',
   'chainrule-graph', 'torch-graph', 'tfjs-graph', 'bare-graph'];
+const rank = (c) => {
+  const i = ORDER.indexOf(c.id);
+  if (i >= 0) return i;
+  // Training and conv cases: by section, then chainrule (js, then other backends), TF.js, PyTorch.
+  const lib = c.id.startsWith('chainrule-js') ? 0 : c.id.startsWith('chainrule') ? 1 : c.id.startsWith('tfjs') ? 2 : 3;
+  return 100 + 10 * Object.keys(BENCH).indexOf(c.bench) + lib;
+};
 const active = cases
-  .filter((c) => only === undefined || c.bench === only)
-  .sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
+  .filter((c) => benches.has(c.bench))
+  .sort((a, b) => rank(a) - rank(b));
+const chainruleIds = (bench) => active.filter((c) => c.bench === bench && c.id.startsWith('chainrule-')).map((c) => c.id);
 
-log(`chainrule dispatch benchmark${quick ? ' (--quick)' : ''}`);
+log(`chainrule benchmark${quick ? ' (--quick)' : ''}: ${sections.join(', ')}`);
 log(`${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, ` +
   `TF.js ${versions.tfjs ?? '—'}, PyTorch ${versions.torch ?? '—'}${torch ? ` (${torch.threads} thread)` : ''}; ` +
   `load average ${loadStart.map((x) => x.toFixed(2)).join(' ')}`);
@@ -116,13 +191,19 @@ async function calibrate(c, target) {
 
 log(`warming up ${active.length} cases…`);
 for (const c of active) {
-  const target = settings.sampleMs[c.bench];
+  const { sampleMs: target, minWarmupReps: minReps } = settings.benches[c.bench];
+  const calibrated = performance.now();
   c.n = await calibrate(c, target);
+  // A case whose one repeat outlasts the whole warm-up (TF.js's cpu backend takes seconds for a
+  // CNN step) is warm after calibrating: a JIT has nothing left to settle in it.
+  if (c.n === 1 && performance.now() - calibrated >= 4 * settings.warmupMs) {
+    c.samples = [];
+    continue;
+  }
   // Long enough for the JIT to settle: chainrule's graph runs ~10× slower for its first ~20
   // passes, so warm-up also asks for a number of repeats, within 4× the time. Then n is
   // measured again at full speed.
   const start = performance.now();
-  const minReps = settings.minWarmupReps[c.bench];
   let reps = 0;
   let ms = 0;
   for (;;) {
@@ -135,13 +216,15 @@ for (const c of active) {
   c.samples = [];
 }
 
-log(`sampling: ${settings.rounds} rounds${only ? `, ${only} only` : ''}…`);
-for (let r = 0; r < settings.rounds; r++) {
+const maxRounds = Math.max(0, ...active.map((c) => settings.benches[c.bench].rounds));
+log(`sampling: up to ${maxRounds} rounds…`);
+for (let r = 0; r < maxRounds; r++) {
   for (let k = 0; k < active.length; k++) {
     // No forced gc() between samples: measured here, a full collection just before a sample
     // made chainrule's next graph sample ~30% slower. Rotating the order instead spreads the
     // collection of one case's garbage over all the cases.
     const c = active[(k + r) % active.length];
+    if (r >= settings.benches[c.bench].rounds) continue;
     c.samples.push((await c.run(c.n)) / c.n);
   }
 }
@@ -155,24 +238,26 @@ const median = (xs) => {
 };
 const results = {};
 for (const c of active) {
-  const perOp = c.samples;
-  const entry = { bench: c.bench, label: c.label, repeatsPerSample: c.n, samples: perOp.length };
-  if (c.bench === 'add') {
-    // Each sample's time per add, as ops per second.
-    const rates = perOp.map((ms) => 1000 / ms);
-    Object.assign(entry, { unit: 'ops/s', median: median(rates), best: Math.max(...rates), worst: Math.min(...rates), values: rates });
+  const perRep = c.samples;
+  const unit = settings.benches[c.bench].unit;
+  const entry = { bench: c.bench, label: c.label, repeatsPerSample: c.n, samples: perRep.length };
+  if (c.backend) entry.backend = c.backend;
+  if (unit === 'ms') {
+    Object.assign(entry, { unit, median: median(perRep), best: Math.min(...perRep), worst: Math.max(...perRep), values: perRep });
   } else {
-    Object.assign(entry, { unit: 'ms', median: median(perOp), best: Math.min(...perOp), worst: Math.max(...perOp), values: perOp });
+    // Each sample's time per add (or per SGD step of samplesPerRep examples), as a rate.
+    const rates = perRep.map((ms) => (1000 * (c.samplesPerRep ?? 1)) / ms);
+    Object.assign(entry, { unit, median: median(rates), best: Math.max(...rates), worst: Math.min(...rates), values: rates });
   }
   results[c.id] = entry;
 }
 
-// How many times faster chainrule is than `peer` (> 1: chainrule is faster), by medians.
+// How many times faster `mine` is than `peer` (> 1: mine is faster), by medians.
 const speedup = (mine, peer) => {
   const a = results[mine];
   const b = results[peer];
   if (!a || !b) return null;
-  return a.unit === 'ops/s' ? a.median / b.median : b.median / a.median;
+  return a.unit === 'ms' ? b.median / a.median : a.median / b.median;
 };
 
 // ------------------------------------------------------------------------------- tables
@@ -186,11 +271,13 @@ const lpad = (s, n) => String(s).padStart(n);
 const ratios = {};
 // The same ratios taken round by round, then the median: a check on the ratio of medians that
 // is less sensitive to load that comes and goes during the run (written to results.json).
+// Rounds that one of the two cases did not sample are left out.
 const ratiosPerRound = {};
 const perRound = (mine, peer) => {
   const a = results[mine];
   const b = results[peer];
-  const rs = a.values.map((x, r) => (a.unit === 'ops/s' ? x / b.values[r] : b.values[r] / x));
+  const n = Math.min(a.values.length, b.values.length);
+  const rs = a.values.slice(0, n).map((x, r) => (a.unit === 'ms' ? b.values[r] / x : x / b.values[r]));
   return median(rs);
 };
 function table(bench, title, mine, fmt) {
@@ -198,7 +285,7 @@ function table(bench, title, mine, fmt) {
   if (rows.length === 0) return;
   log();
   log(title);
-  log(`  ${pad('case', 52)}${lpad('median', 13)}${lpad('best', 13)}   ${mine.map((m) => lpad(m.header, 14)).join('')}`);
+  log(`  ${pad('case', 52)}${lpad('median', 13)}${lpad('best', 13)}   ${mine.map((m) => lpad(m.header, 18)).join('')}`);
   for (const c of rows) {
     const e = results[c.id];
     const cells = mine.map((m) => {
@@ -207,11 +294,13 @@ function table(bench, title, mine, fmt) {
         ratios[`${m.id}/${c.id}`] = x;
         ratiosPerRound[`${m.id}/${c.id}`] = perRound(m.id, c.id);
       }
-      return lpad(fmtRatio(x), 14);
+      return lpad(fmtRatio(x), 18);
     });
     log(`  ${pad(c.label, 52)}${lpad(fmt(e.median), 13)}${lpad(fmt(e.best), 13)}   ${cells.join('')}`);
   }
 }
+/** One ratio column per chainrule backend measured in this section. */
+const mineColumns = (bench, verb) => chainruleIds(bench).map((id) => ({ id, header: `cr ${results[id]?.backend ?? ''} ${verb}` }));
 
 table('add', `tiny add, shape [1] float32: ops/s (higher is better); ratio = chainrule ops/s ÷ this case's`, [
   { id: 'chainrule-add', header: 'chainrule ÷' },
@@ -220,17 +309,25 @@ table('add', `tiny add, shape [1] float32: ops/s (higher is better); ratio = cha
 table('graph', `${OPS}-op scalar graph (${STEPS} × mul, add, tanh over ${LEAVES.length} leaves), forward+backward: ms (lower is better); ratio = this case's ms ÷ chainrule's`, [
   { id: 'chainrule-graph', header: 'this ÷ cr' },
 ], fmtMs);
+for (const model of trainingModels) {
+  const { title, batch } = MODELS[model];
+  table(model, `${title}, batch ${batch}, SGD lr ${LR}: training samples/s (higher is better); ratio = chainrule's samples/s ÷ this case's`,
+    mineColumns(model, '÷'), fmtRate);
+}
+table('conv', `conv2d forward+backward, x [${CONV.batch}, ${CONV.inC}, ${CONV.size}, ${CONV.size}], w [${CONV.outC}, ${CONV.inC}, ${CONV.k}, ${CONV.k}] ` +
+  `(${(3 * 2 * CONV.macs / 1e6).toFixed(1)} MFLOP a pass): ms (lower is better); ratio = this case's ms ÷ chainrule's`,
+mineColumns('conv', '÷').map((m) => ({ ...m, header: `this ÷ cr ${results[m.id]?.backend ?? ''}` })), fmtMs);
 
 // ------------------------------------------------------------------------ gradient check
 
 const gradientCheck = {};
 let checksPassed = true;
-if (active.some((c) => c.grads)) {
+if (active.some((c) => c.grads && c.bench === 'graph')) {
   const ref = referenceGradients();
   log();
   log(`gradient check: d h/d w for w = [${LEAVES.join(', ')}] against a float64 hand derivation, tolerance ${GRAD_TOLERANCE}`);
   log(`  ${pad('float64 reference', 30)} [${ref.grads.map((g) => g.toFixed(7)).join(', ')}]`);
-  for (const c of active.filter((x) => x.grads)) {
+  for (const c of active.filter((x) => x.grads && x.bench === 'graph')) {
     const g = await c.grads();
     const diff = maxAbsDiff(g, ref.grads);
     const ok = g.length === ref.grads.length && g.every(Number.isFinite) && diff <= GRAD_TOLERANCE;
@@ -240,11 +337,60 @@ if (active.some((c) => c.grads)) {
   }
   gradientCheck.reference = ref.grads;
 }
+
+// conv2d: every library's ∂L/∂w against chainrule js's (or the first chainrule case's).
+const convCheck = {};
+const convCases = active.filter((c) => c.grads && c.bench === 'conv');
+if (convCases.length > 0) {
+  const ref = await convCases[0].grads();
+  const scale = Math.max(...ref.map(Math.abs));
+  log();
+  log(`conv2d check: ∂L/∂w (${ref.length} entries, largest |·| ${scale.toFixed(2)}) against ${convCases[0].id}, tolerance ${CONV_GRAD_TOLERANCE} relative to the largest`);
+  for (const c of convCases.slice(1)) {
+    const g = await c.grads();
+    const rel = maxAbsDiff(g, ref) / scale;
+    const ok = g.length === ref.length && g.every(Number.isFinite) && rel <= CONV_GRAD_TOLERANCE;
+    checksPassed &&= ok;
+    convCheck[c.id] = { maxRelDiff: rel, ok };
+    log(`  ${pad(c.id, 30)} max|Δ|/max|g| ${rel.toExponential(1)}  ${ok ? 'ok' : 'MISMATCH'}`);
+  }
+}
+
+// ------------------------------------------------------------------ training agreement
+
+// From the same initial weights, every library trains the same batches in the same order, then
+// scores the 2,000 test digits: the same maths gives the same accuracy (to a few digits).
+const accuracy = {};
+for (const model of trainingModels) {
+  const steps = settings.accuracySteps[model];
+  const runs = active.filter((c) => c.bench === model && c.accuracy);
+  if (runs.length === 0) continue;
+  const { batch } = MODELS[model];
+  log();
+  log(`${MODELS[model].title}: test accuracy after ${steps} SGD steps of batch ${batch} (lr ${LR}) from the same weights and batches`);
+  log(`  ${pad('case', 52)}${lpad('loss step 1', 13)}${lpad(`loss step ${steps}`, 14)}${lpad('test acc.', 11)}`);
+  accuracy[model] = { steps, batch, runs: {} };
+  let ref = null;
+  for (const c of runs) {
+    const started = performance.now();
+    const r = await c.accuracy(steps);
+    r.seconds = (performance.now() - started) / 1000;
+    ref ??= { id: c.id, ...r };
+    const lossOk = Math.abs(r.firstLoss - ref.firstLoss) <= FIRST_LOSS_TOLERANCE * Math.abs(ref.firstLoss);
+    const accOk = Math.abs(r.accuracy - ref.accuracy) <= ACCURACY_TOLERANCE;
+    r.ok = lossOk && accOk && Number.isFinite(r.lastLoss);
+    checksPassed &&= r.ok;
+    accuracy[model].runs[c.id] = r;
+    const verdict = c.id === ref.id ? '' : r.ok ? '  ok' : `  MISMATCH with ${ref.id}${lossOk ? '' : ' (first loss)'}${accOk ? '' : ' (accuracy)'}`;
+    log(`  ${pad(c.label, 52)}${lpad(r.firstLoss.toFixed(6), 13)}${lpad(r.lastLoss.toFixed(6), 14)}${lpad(`${(100 * r.accuracy).toFixed(2)}%`, 11)}${verdict}`);
+  }
+}
+
 if (tfjs) {
   const live = tfjs.liveTensors();
-  // a, b and the four leaves stay alive; anything more would be a leak in the TF.js cases.
-  if (live > 6) {
-    log(`warning: TF.js holds ${live} tensors after the run (expected 6): the TF.js cases leak`);
+  // The cases' own operands and variables stay alive; anything more would be a leak in the TF.js cases.
+  if (live > tfjs.held) {
+    log(`warning: TF.js holds ${live} tensors after the run (expected ${tfjs.held}): the TF.js cases leak`);
     checksPassed = false;
   }
 }
@@ -253,24 +399,26 @@ if (tfjs) {
 
 const TARGET = 10;
 const targets = {};
-log();
-log(`targets (issue): tiny add ≥ ${TARGET}× PyTorch's ops/s; graph ≤ 1/${TARGET} of PyTorch's time`);
-const target = (key, mine, peer, what) => {
-  const x = speedup(mine, peer);
-  if (x === null) {
-    log(`  ${pad(what, 44)} n/a (${results[mine] ? 'PyTorch not measured' : 'not run'})`);
-    return;
-  }
-  targets[key] = { ratio: x, met: x >= TARGET };
-  log(`  ${pad(what, 44)} ${lpad(fmtRatio(x), 8)}  ${x >= TARGET ? 'met' : `not met (${(TARGET / x).toFixed(1)}× short)`}`);
-};
-target('add', 'chainrule-add', 'torch-add', 'tiny add, chainrule ÷ PyTorch');
-target('addGrad', 'chainrule-add-grad', 'torch-add-grad', 'tiny add recording grad, chainrule ÷ PyTorch');
-target('graph', 'chainrule-graph', 'torch-graph', 'graph, PyTorch ms ÷ chainrule ms');
-const floorAdd = speedup('chainrule-add', 'bare-add');
-const floorGraph = speedup('chainrule-graph', 'bare-graph');
-if (floorAdd !== null) log(`  chainrule's tiny add runs at ${(100 * floorAdd).toFixed(0)}% of the bare-JS floor`);
-if (floorGraph !== null) log(`  chainrule's graph runs at ${(100 * floorGraph).toFixed(0)}% of the bare-JS tape's speed`);
+if (benches.has('add') || benches.has('graph')) {
+  log();
+  log(`targets (issue): tiny add ≥ ${TARGET}× PyTorch's ops/s; graph ≤ 1/${TARGET} of PyTorch's time`);
+  const target = (key, mine, peer, what) => {
+    const x = speedup(mine, peer);
+    if (x === null) {
+      log(`  ${pad(what, 44)} n/a (${results[mine] ? 'PyTorch not measured' : 'not run'})`);
+      return;
+    }
+    targets[key] = { ratio: x, met: x >= TARGET };
+    log(`  ${pad(what, 44)} ${lpad(fmtRatio(x), 8)}  ${x >= TARGET ? 'met' : `not met (${(TARGET / x).toFixed(1)}× short)`}`);
+  };
+  target('add', 'chainrule-add', 'torch-add', 'tiny add, chainrule ÷ PyTorch');
+  target('addGrad', 'chainrule-add-grad', 'torch-add-grad', 'tiny add recording grad, chainrule ÷ PyTorch');
+  target('graph', 'chainrule-graph', 'torch-graph', 'graph, PyTorch ms ÷ chainrule ms');
+  const floorAdd = speedup('chainrule-add', 'bare-add');
+  const floorGraph = speedup('chainrule-graph', 'bare-graph');
+  if (floorAdd !== null) log(`  chainrule's tiny add runs at ${(100 * floorAdd).toFixed(0)}% of the bare-JS floor`);
+  if (floorGraph !== null) log(`  chainrule's graph runs at ${(100 * floorGraph).toFixed(0)}% of the bare-JS tape's speed`);
+}
 
 // ------------------------------------------------------------------------------ results.json
 
@@ -279,6 +427,7 @@ const out = {
   date: new Date().toISOString(),
   quick,
   only: only ?? null,
+  sections,
   machine: {
     cpu: os.cpus()[0]?.model ?? null,
     cores: os.cpus().length,
@@ -289,14 +438,22 @@ const out = {
     loadavgEnd: loadEnd,
   },
   versions,
+  backends: backendLabels,
   notes,
-  settings: { ...settings, gradTolerance: GRAD_TOLERANCE },
+  settings: { ...settings, gradTolerance: GRAD_TOLERANCE, firstLossTolerance: FIRST_LOSS_TOLERANCE, accuracyTolerance: ACCURACY_TOLERANCE, convGradTolerance: CONV_GRAD_TOLERANCE },
   graph: { leaves: LEAVES, steps: STEPS, ops: OPS, step: 'h = tanh(h * w[(i+1)%4] + w[(i+2)%4]), h0 = w[0]' },
+  training: setup === null ? null : {
+    lr: LR,
+    models: Object.fromEntries(trainingModels.map((m) => [m, { title: MODELS[m].title, batch: MODELS[m].batch, layers: MODELS[m].layers }])),
+    conv: wantConv ? CONV : null,
+  },
   results,
   ratios,
   ratiosPerRound,
   targets,
   gradientCheck,
+  convCheck,
+  accuracy,
   checksPassed,
   seconds: (performance.now() - t0) / 1000,
 };

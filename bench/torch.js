@@ -4,7 +4,11 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ADD, LEAVES, MUL } from './graph.js';
+import { CONV, LR, MODELS, parameterShapes } from './training.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
@@ -58,8 +62,61 @@ export async function torchCases() {
       grads: async () => (await ask({ cmd: 'grads' })).grads,
     },
   ];
+  let dir = null;
+  /**
+   * The training and conv cases: the shared data, batch order and weights go to the worker as
+   * raw float32/int32 files in a temporary folder (removed by close()), which it maps with numpy.
+   */
+  const training = async (setup, models, withConv) => {
+    dir = mkdtempSync(join(tmpdir(), 'chainrule-bench-'));
+    const write = (name, array) => writeFileSync(join(dir, name), new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+    const out = [];
+    if (models.length > 0) {
+      write('train_x.f32', setup.trainX);
+      write('train_y.i32', setup.trainY);
+      write('test_x.f32', setup.testX);
+      write('test_y.i32', setup.testY);
+      await ask({ cmd: 'data', dir, train: setup.trainCount, test: setup.testCount });
+    }
+    for (const model of models) {
+      const ws = setup.weights[model];
+      const flat = new Float32Array(ws.reduce((n, w) => n + w.length, 0));
+      ws.reduce((at, w) => (flat.set(w, at), at + w.length), 0);
+      const file = `weights-${model}.f32`;
+      write(file, flat);
+      const { layers, batch } = MODELS[model];
+      await ask({ cmd: 'model', id: model, layers, batch, lr: LR, weights: join(dir, file), shapes: parameterShapes(model) });
+      out.push({
+        id: `torch-${model}`,
+        bench: model,
+        label: `PyTorch ${hello.version}, ${hello.threads} thread, optim.SGD`,
+        run: async (n) => (await ask({ cmd: 'train', id: model, n })).ms,
+        accuracy: async (steps) => {
+          const { accuracy, firstLoss, lastLoss } = await ask({ cmd: 'accuracy', id: model, steps });
+          return { accuracy, firstLoss, lastLoss };
+        },
+        samplesPerRep: batch,
+      });
+    }
+    if (withConv) {
+      write('conv_x.f32', setup.conv.x);
+      write('conv_w.f32', setup.conv.w);
+      write('conv_g.f32', setup.conv.g);
+      await ask({ cmd: 'conv_init', dir, batch: CONV.batch, inC: CONV.inC, outC: CONV.outC, k: CONV.k, size: CONV.size });
+      out.push({
+        id: 'torch-conv',
+        bench: 'conv',
+        label: 'PyTorch F.conv2d, y.backward(g)',
+        run: async (n) => (await ask({ cmd: 'conv', n })).ms,
+        grads: async () => (await ask({ cmd: 'conv_grads' })).grads,
+      });
+    }
+    return out;
+  };
+
   const close = () => {
     child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n');
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
   };
-  return { cases, version: hello.version, threads: hello.threads, close };
+  return { cases, training, version: hello.version, threads: hello.threads, close };
 }

@@ -121,11 +121,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bestIsa", Napi::Function::New(env, BestIsa, "bestIsa"));
   exports.Set("threads", Napi::Function::New(env, GetThreads, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  registerConv(env, exports);
   registerElementwise(env, exports);
   registerGather(env, exports);
   registerMatmul(env, exports);
   registerMovement(env, exports);
   registerOptim(env, exports);
+  registerPool(env, exports);
   registerReduce(env, exports);
   return exports;
 }

@@ -22,7 +22,7 @@ using OpTag = std::integral_constant<int, Op>;
 
 // Elements per thread below which a loop stays on one thread: cheap ops are memory-bound and
 // need long runs to repay a wake-up; transcendental ones repay it sooner.
-constexpr size_t kGrainCheap = 1 << 15;
+constexpr size_t kGrainCheap = 1 << 16;
 constexpr size_t kGrainCostly = 1 << 12;
 
 template <typename TO, typename TC>

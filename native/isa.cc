@@ -9,7 +9,7 @@ namespace chainrule {
 namespace {
 
 bool cpuHas(Isa isa) {
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if CHAINRULE_X86_PATHS
   // __builtin_cpu_supports also checks that the OS saves the wide registers (XCR0).
   switch (isa) {
     case Isa::generic: return true;

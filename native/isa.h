@@ -2,6 +2,14 @@
 // supports is chosen at load time, and tests force each path in turn on one machine.
 #pragma once
 
+// The AVX2 and AVX-512 kernels are compiled under `#pragma GCC target`, which GCC honours for
+// templates; other compilers (clang, MSVC) build the portable path only.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define CHAINRULE_X86_PATHS 1
+#else
+#define CHAINRULE_X86_PATHS 0
+#endif
+
 namespace chainrule {
 
 enum class Isa : int {

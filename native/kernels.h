@@ -9,11 +9,13 @@ namespace chainrule {
 
 void defineFunction(napi_env env, napi_value exports, const char* name, napi_callback callback);
 
+void registerConv(napi_env env, napi_value exports);
 void registerElementwise(napi_env env, napi_value exports);
 void registerGather(napi_env env, napi_value exports);
 void registerMatmul(napi_env env, napi_value exports);
 void registerMovement(napi_env env, napi_value exports);
 void registerOptim(napi_env env, napi_value exports);
+void registerPool(napi_env env, napi_value exports);
 void registerReduce(napi_env env, napi_value exports);
 
 }  // namespace chainrule

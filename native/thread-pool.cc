@@ -116,8 +116,9 @@ class Pool {
     uint64_t lastRegion = 0;
     for (;;) {
       // Spin briefly: the regions of one product (pack, compute, pack, …) follow each other
-      // within microseconds, and waking a sleeping thread costs more than that.
-      auto spinUntil = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
+      // within microseconds, and waking a sleeping thread costs more than that. Not longer:
+      // between ops the other cores belong to V8's helpers and to other processes.
+      auto spinUntil = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
       uint64_t g;
       for (int spins = 0;; spins++) {
         g = generation_.load(std::memory_order_acquire);

@@ -6,12 +6,13 @@ import { gradients } from '../autograd/backward.js';
 import { withGradMode } from '../ops/grad-mode.js';
 import type { Node } from '../ops/op.js';
 import { onesLike } from '../tensor/creation.js';
+import type { Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { aliases, forwardOrder } from './graph.js';
 import {
   LEDGER_SCHEMA, type Ledger, type LedgerElement, type LedgerLeaf, type LedgerNode, type LedgerUpdate, type LedgerValues,
 } from './ledger.js';
-import { elementNames, isConstant, Namer, throughSharedStorage, userNames, type ElementNames, type TensorNames } from './names.js';
+import { elementNames, isConstant, Namer, storageSources, userNames, type ElementNames, type TensorNames } from './names.js';
 import { expression, localFormula, localKind } from './notation.js';
 import { scalarize } from './scalarize.js';
 
@@ -93,8 +94,9 @@ function checkOutput(output: unknown): asserts output is Tensor {
   }
 }
 
-export function values(t: Tensor): LedgerValues {
-  return { shape: [...t.shape], data: Array.from(t.data) };
+/** A tensor's elements, with its shape or another of the same size. */
+export function values(t: Tensor, shape: Shape = t.shape): LedgerValues {
+  return { shape: [...shape], data: Array.from(t.data) };
 }
 
 interface Observed {
@@ -118,12 +120,23 @@ function build(output: Tensor, c: Context): Ledger {
   const order = c.order ?? forwardOrder(output);
   const alias = aliases(order, output, c.showReshapes);
   const resolve = (t: Tensor): Tensor => alias.get(t) ?? t;
-  // A name the user gave a hidden reshape's output goes to the tensor that stands for it.
-  const given = throughSharedStorage(c.names, order);
+  // A tensor that stands for one the user named (a hidden reshape's input, a leaf sharing a named
+  // tensor's storage) takes its name, and is shown in its shape: the same elements, in the order
+  // and shape the user wrote.
+  const given = new Map(c.names);
+  const shapeOf = new Map<Tensor, Shape>();
+  for (const [t, u] of storageSources(c.names.keys(), order)) {
+    if (given.has(t)) continue;
+    given.set(t, c.names.get(u)!);
+    shapeOf.set(t, u.shape);
+  }
   for (const [t, source] of alias) {
     const name = c.names.get(t);
-    if (name !== undefined && !given.has(source)) given.set(source, name);
+    if (name === undefined || given.has(source)) continue;
+    given.set(source, name);
+    shapeOf.set(source, t.shape);
   }
+  const shown = (t: Tensor, v: Tensor): LedgerValues => values(v, v.size === t.size ? shapeOf.get(t) ?? t.shape : v.shape);
   const namer = new Namer(given, output, c.view === 'scalar' ? '#' : '');
   const visible = order.filter((t) => !alias.has(t));
   const ids = new Map<Tensor, string>();
@@ -155,7 +168,7 @@ function build(output: Tensor, c: Context): Ledger {
     if (node === null) {
       const g = gradOf.get(t) ?? null;
       const kind = t.requiresGrad ? 'variable' : isConstant(t) && !given.has(t) ? 'constant' : 'input';
-      leaves.push({ id, name, kind, value: values(t), requiresGrad: t.requiresGrad, grad: g === null ? null : values(g), element });
+      leaves.push({ id, name, kind, value: shown(t, t), requiresGrad: t.requiresGrad, grad: g === null ? null : shown(t, g), element });
       continue;
     }
     const seen = observed.get(node);
@@ -169,8 +182,8 @@ function build(output: Tensor, c: Context): Ledger {
       expression: expression(node, name, inputNames),
       rule: node.op.local ?? '',
       localKind: kind,
-      value: values(t),
-      upstream: seen === undefined ? null : values(seen.upstream),
+      value: shown(t, t),
+      upstream: seen === undefined ? null : shown(t, seen.upstream),
       inputs: node.inputs.map((x, j) => {
         const r = resolve(x);
         const local = locals?.[j] ?? null;
@@ -179,7 +192,8 @@ function build(output: Tensor, c: Context): Ledger {
           id: ids.get(r)!,
           name: inputNames[j],
           formula: localFormula(node, name, inputNames, j),
-          local: local === null ? null : values(local),           downstream: down === null ? null : values(down),
+          local: local === null ? null : shown(r, local),
+          downstream: down === null ? null : shown(r, down),
           shared: (uses.get(r) ?? 0) > 1,
         };
       }),
@@ -195,17 +209,16 @@ function build(output: Tensor, c: Context): Ledger {
     value: output.data[0],
     nodes,
     leaves,
-    update: c.lr === null ? null : sgdStep(c.lr, c.params ?? targets, gradOf, leaves, ids),
+    update: c.lr === null ? null : sgdStep(c.lr, c.params ?? targets, leaves, ids),
   };
 }
 
 /** The step w ← w − η·∂L/∂w for each parameter, from the ledger's gradients; nothing is changed. */
-function sgdStep(lr: number, params: readonly Tensor[], gradOf: ReadonlyMap<Tensor, Tensor | null>, leaves: readonly LedgerLeaf[], ids: ReadonlyMap<Tensor, string>): LedgerUpdate {
+function sgdStep(lr: number, params: readonly Tensor[], leaves: readonly LedgerLeaf[], ids: ReadonlyMap<Tensor, string>): LedgerUpdate {
   const rows = params.map((p, i) => {
-    const g = gradOf.get(p);
-    if (g === undefined) throw new RangeError(`explain: params[${i}] is not a leaf of this graph that requires grad`);
-    const leaf = leaves.find((l) => l.id === ids.get(p))!;
-    const grad = g === null ? { shape: [...p.shape], data: new Array<number>(p.size).fill(0) } : values(g);
+    const leaf = leaves.find((l) => l.id === ids.get(p));
+    if (leaf === undefined || !leaf.requiresGrad) throw new RangeError(`explain: params[${i}] is not a leaf of this graph that requires grad`);
+    const grad = leaf.grad ?? { shape: leaf.value.shape, data: new Array<number>(p.size).fill(0) };
     return { id: leaf.id, name: leaf.name, old: leaf.value, grad, new: { shape: leaf.value.shape, data: leaf.value.data.map((w, k) => w - lr * grad.data[k]) } };
   });
   return { lr, rows };

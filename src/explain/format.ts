@@ -64,15 +64,17 @@ export function formatNumber(v: number, format: NumberFormat = {}): string {
 export function formatValues(values: LedgerValues, format: ValueFormat = {}): string {
   const { shape, data } = values;
   if (shape.length === 0) return formatNumber(data[0], format);
+  // An element 1e13 times smaller than the largest beside it is below what float64 resolves in
+  // sums of such numbers: a rounding residue of an exact 0 (Σŷ − 1 through a softmax). It prints
+  // as 0, so that the summation order of a backend does not change the rendering.
+  const scale = data.reduce((m, v) => (Number.isFinite(v) ? Math.max(m, Math.abs(v)) : m), 0);
+  const show = (v: number): string => formatNumber(Math.abs(v) <= 1e-13 * scale ? 0 : v, format);
   const max = format.maxElements ?? 16;
-  if (data.length > max) {
-    const head = data.slice(0, 3).map((v) => formatNumber(v, format));
-    return `${shape.join('×')} [${head.join(', ')}, …]`;
-  }
+  if (data.length > max) return `${shape.join('×')} [${data.slice(0, 3).map(show).join(', ')}, …]`;
   let at = 0;
   const nest = (d: number): string => {
     const parts: string[] = [];
-    for (let i = 0; i < shape[d]; i++) parts.push(d === shape.length - 1 ? formatNumber(data[at++], format) : nest(d + 1));
+    for (let i = 0; i < shape[d]; i++) parts.push(d === shape.length - 1 ? show(data[at++]) : nest(d + 1));
     return `[${parts.join(', ')}]`;
   };
   return nest(0);

@@ -13,4 +13,4 @@ export { renderMarkdown } from './render-markdown.js';
 export { renderJson } from './render-json.js';
 export { renderDot, type DotOptions } from './render-dot.js';
 export { renderSvg, dotToSvg } from './render-svg.js';
-export { runExample, exampleNames, type ExampleResult, type ExampleName, type LectureCheck, type CheckStatus } from './examples/index.js';
+export { runExample, exampleNames, listExamples, type ExampleResult, type ExampleName, type LectureCheck, type CheckStatus } from './examples/index.js';

@@ -120,19 +120,18 @@ export class Namer {
 
 /**
  * A reshape of a tensor that needs no gradient is not recorded: it makes a new leaf that shares
- * the tensor's storage (conv1d's input, viewed in 4-D). Such a leaf takes over what the tensor
- * whose storage it shares was given (its name, its element names).
+ * the tensor's storage (conv1d's input, viewed in 4-D). For each such leaf among `tensors`, the
+ * tensor of `named` whose storage it shares: the one it stands for, whose name and shape it takes.
  */
-export function throughSharedStorage<V>(given: ReadonlyMap<Tensor, V>, tensors: readonly Tensor[]): Map<Tensor, V> {
-  const byStorage = new Map<Tensor['data'], V>();
-  for (const [t, v] of given) if (!byStorage.has(t.data)) byStorage.set(t.data, v);
-  const out = new Map(given);
+export function storageSources(named: Iterable<Tensor>, tensors: readonly Tensor[]): Map<Tensor, Tensor> {
+  const byStorage = new Map<Tensor['data'], Tensor>();
+  for (const u of named) if (!byStorage.has(u.data)) byStorage.set(u.data, u);
+  const sources = new Map<Tensor, Tensor>();
   for (const t of tensors) {
-    if (t.gradFn !== null || out.has(t)) continue;
-    const v = byStorage.get(t.data);
-    if (v !== undefined) out.set(t, v);
+    const u = t.gradFn === null ? byStorage.get(t.data) : undefined;
+    if (u !== undefined && u !== t) sources.set(t, u);
   }
-  return out;
+  return sources;
 }
 
 /** A one-element leaf that does not require grad: a number the computation used. */

@@ -21,6 +21,11 @@ function colored(color: string, text: string): string {
   return `<font color="${color}">${html(text)}</font>`;
 }
 
+/**
+ * The ledger as DOT text for Graphviz.
+ * @example
+ * writeFileSync('ledger.dot', renderDot(explain(loss)));   // then: dot -Tsvg ledger.dot
+ */
 export function renderDot(ledger: Ledger, options: DotOptions = {}): string {
   const f: ValueFormat = { maxElements: 6, ...options };
   const L = ledger.output;

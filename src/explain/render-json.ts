@@ -27,6 +27,8 @@ function write(value: Json, indent: string): string {
 /**
  * The ledger as JSON: `JSON.parse(renderJson(l))` gives back the ledger (non-finite numbers as
  * strings). Keys keep their order and meaning within one `schema` version.
+ * @example
+ * const data = JSON.parse(renderJson(explain(loss)));   // data.schema === 'chainrule.ledger/1'
  */
 export function renderJson(ledger: Ledger): string {
   return write(ledger as unknown as Json, '') + '\n';

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { EXPANSIONS } from './decompose.js';
 import { forwardOrder } from './graph.js';
 import type { LedgerElement } from './ledger.js';
-import { elementName, isConstant, Namer, throughSharedStorage, unravel } from './names.js';
+import { elementName, isConstant, Namer, storageSources, unravel } from './names.js';
 
 export interface Scalarized {
   /** The output as a recorded scalar. */
@@ -67,8 +67,17 @@ function leafScalars(t: Tensor): Tensor[] {
 export function scalarize(output: Tensor, given: ReadonlyMap<Tensor, string>, perElement: ReadonlyMap<Tensor, readonly string[]>, limit: number): Scalarized {
   const order = forwardOrder(output);
   checkExpandable(order, limit);
-  const tensorNames = new Namer(throughSharedStorage(given, order), output, '');
-  const elementNamesOf = throughSharedStorage(perElement, order);
+  // A leaf sharing the storage of a tensor the user named stands for it: its names, its shape.
+  const sources = storageSources([...given.keys(), ...perElement.keys()], order);
+  const givenNames = new Map(given);
+  const elementNamesOf = new Map(perElement);
+  for (const [t, u] of sources) {
+    const name = given.get(u);
+    const own = perElement.get(u);
+    if (name !== undefined && !givenNames.has(t)) givenNames.set(t, name);
+    if (own !== undefined && !elementNamesOf.has(t)) elementNamesOf.set(t, own);
+  }
+  const tensorNames = new Namer(givenNames, output, '');
   const scalarsOf = new Map<Tensor, Tensor[]>();
   const names = new Map<Tensor, string>();
   const byUser = new Set<Tensor>();
@@ -92,8 +101,9 @@ export function scalarize(output: Tensor, given: ReadonlyMap<Tensor, string>, pe
       if (!user && isConstant(t)) continue;
       scalars.forEach((s, i) => {
         if (names.has(s) && (byUser.has(s) || !user)) return;
-        const index = unravel(i, t.shape);
-        names.set(s, own?.[i] ?? elementName(name, t.shape, index));
+        const shape = sources.get(t)?.shape ?? t.shape;
+        const index = unravel(i, shape);
+        names.set(s, own?.[i] ?? elementName(name, shape, index));
         elements.set(s, { of: name, index });
         if (user) byUser.add(s);
       });

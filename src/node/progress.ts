@@ -16,11 +16,12 @@ export interface ProgressBarOptions {
 }
 
 /**
- * A terminal progress bar per epoch, as a fit() callback: batches done, the running mean loss,
- * examples per second and the time left; then the epoch's summary line. Node only.
+ * A terminal progress bar per epoch, as a fit() callback: batches done, the running mean loss
+ * (and accuracy, when fit() computes it), examples per second and the time left; then the
+ * epoch's summary line. Node only.
  * @example
  * fit(model, loader, { epochs: 10, optimizer, loss, callbacks: [new ProgressBar()] });
- * // epoch 1/10 [=========-----] 80/125 | loss 0.4123 | 5210 samples/s | ETA 2s
+ * // epoch 1/10 [=========-----] 80/125 | loss 0.4123 | accuracy 88.12% | 5210 samples/s | ETA 2s
  */
 export class ProgressBar implements Callback {
   private readonly stream: NodeJS.WritableStream;
@@ -29,6 +30,9 @@ export class ProgressBar implements Callback {
   private started = 0;
   private samples = 0;
   private lossSum = 0;
+  // Accuracy shows only when fit() computes it (metrics: ['accuracy']), over the batches that had it.
+  private accuracySum = 0;
+  private accuracySamples = 0;
   private lastLine = 0;
 
   constructor(options: ProgressBarOptions = {}) {
@@ -46,8 +50,8 @@ export class ProgressBar implements Callback {
     this.bar = new cliProgress.SingleBar({
       stream: this.stream,
       format: known
-        ? 'epoch {epoch} [{bar}] {value}/{total} | loss {loss} | {rate} samples/s | ETA {eta_formatted}'
-        : 'epoch {epoch} batch {value} | loss {loss} | {rate} samples/s',
+        ? 'epoch {epoch} [{bar}] {value}/{total} | loss {loss}{accuracy} | {rate} samples/s | ETA {eta_formatted}'
+        : 'epoch {epoch} batch {value} | loss {loss}{accuracy} | {rate} samples/s',
       barsize: this.options.barsize ?? 30,
       barCompleteChar: '=',
       barIncompleteChar: '-',
@@ -63,7 +67,9 @@ export class ProgressBar implements Callback {
     this.lastLine = this.started;
     this.samples = 0;
     this.lossSum = 0;
-    this.bar.start(known ? total : 0, 0, { epoch: `${epoch + 1}/${state.epochs}`, loss: '-', rate: '-' });
+    this.accuracySum = 0;
+    this.accuracySamples = 0;
+    this.bar.start(known ? total : 0, 0, { epoch: `${epoch + 1}/${state.epochs}`, loss: '-', accuracy: '', rate: '-' });
   }
 
   onBatchEnd(batch: number, logs: Logs): void {
@@ -71,8 +77,13 @@ export class ProgressBar implements Callback {
     const size = logs.size ?? 1;
     this.samples += size;
     this.lossSum += logs.loss * size;
+    if (Number.isFinite(logs.accuracy)) {
+      this.accuracySum += logs.accuracy * size;
+      this.accuracySamples += size;
+    }
+    const accuracy = this.accuracySamples === 0 ? '' : ` | accuracy ${(100 * this.accuracySum / this.accuracySamples).toFixed(2)}%`;
     const seconds = Math.max((Date.now() - this.started) / 1000, 1e-3);
-    this.bar.update(batch + 1, { loss: (this.lossSum / this.samples).toFixed(4), rate: Math.round(this.samples / seconds) });
+    this.bar.update(batch + 1, { loss: (this.lossSum / this.samples).toFixed(4), accuracy, rate: Math.round(this.samples / seconds) });
     // fit() runs synchronously, so cli-progress's timer cannot fire during an epoch when the
     // stream is not a terminal (on a terminal, update() redraws by itself): draw the lines here.
     if (!this.isTTY && Date.now() - this.lastLine >= (this.options.notTTYSchedule ?? 2000)) {

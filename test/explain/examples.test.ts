@@ -2,7 +2,7 @@
 // chain rule written out with Math in this file (the lectures' δ recursion), independent of the
 // library, and their verdicts on the lectures' printed numbers checked against the known errata.
 import { describe, expect, it } from 'vitest';
-import { exampleNames, runExample, type ExampleResult, type Ledger } from '../../src/index.js';
+import { exampleNames, listExamples, runExample, type ExampleResult, type Ledger } from '../../src/index.js';
 import { expectAllClose } from '../helpers/close.js';
 
 const tight = { atol: 1e-12, rtol: 1e-12 };
@@ -72,6 +72,8 @@ function sigmoidNet(W: number[][][], B: (number[] | null)[], x: number[], t: num
 describe('runExample', () => {
   it('knows the six examples, and refuses an unknown one by listing them', () => {
     expect(exampleNames()).toEqual(['graph', 'neuron', 'net-2-2-1', 'net-3-2-2', 'net-3-3-3-softmax', 'conv1d']);
+    expect(listExamples().map((e) => e.name)).toEqual(exampleNames());
+    expect(listExamples()[0]).toEqual({ name: 'graph', title: 'Example I: f(x, y, z) = (x + y)·z at x = −2, y = 5, z = −4', source: 'lecture 001, backpropagation with computational graphs' });
     expect(() => runExample('net-4-4' as 'graph')).toThrow(/no example 'net-4-4'; the examples are 'graph', 'neuron'/);
   });
 
@@ -240,6 +242,6 @@ describe('runExample: the 1-D convolution of lecture 002', () => {
     expect(status(r, 'ŷ')).toBe('match');
     expect(status(r, '∂L/∂a[1]')).toBe('match');
     expect(r.checks.find((c) => c.label === '∂L/∂K[1]')!.oursPrinted).toBe('-12/49');
-    expect(r.text).toContain('∂L/∂K = [[[[-12/49, 0]]]]');
+    expect(r.text).toContain('∂L/∂K = [[[-12/49, 0]]]');
   });
 });

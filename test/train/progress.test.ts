@@ -1,5 +1,5 @@
 // The terminal progress bar (chainrule/node) as a fit() callback, on a non-terminal stream as in CI
-// logs: progress lines with loss, samples/s and ETA during the epoch, a summary line after it, and
+// logs: progress lines with loss, accuracy, samples/s and ETA during the epoch, a summary line after it, and
 // no timer left running when training throws.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ describe('ProgressBar', () => {
       callbacks: [new ProgressBar({ stream: out.stream, notTTYSchedule: 0 })],
     });
     const lines = out.text().split('\n').filter((l) => l !== '');
-    expect(lines.some((l) => /^epoch 1\/2 \[=+-*\] \d\/5 \| loss \d\.\d{4} \| \d+ samples\/s \| ETA /.test(l))).toBe(true);
+    expect(lines.some((l) => /^epoch 1\/2 \[=+-*\] \d\/5 \| loss \d\.\d{4} \| accuracy \d+\.\d{2}% \| \d+ samples\/s \| ETA /.test(l))).toBe(true);
     expect(lines.some((l) => l.startsWith('epoch 2/2 [==============================] 5/5 | loss'))).toBe(true);
     const summaries = lines.filter((l) => /^epoch \d\/2 {2}loss/.test(l));
     expect(summaries).toHaveLength(2);

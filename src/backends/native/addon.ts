@@ -36,6 +36,12 @@ export interface NativeAddon {
   strided(x: TypedArray, out: TypedArray, P: Float64Array): void;
   unslice(x: TypedArray, out: TypedArray, P: Float64Array): void;
   concat(xs: readonly TypedArray[], out: TypedArray, P: Float64Array): void;
+  im2col(x: TypedArray, cols: TypedArray, P: Float64Array): void;
+  col2im(cols: TypedArray, x: TypedArray, P: Float64Array): void;
+  maxPool2d(x: TypedArray, values: TypedArray, argmax: Int32Array, P: Float64Array): void;
+  maxPool2dBackward(g: TypedArray, argmax: Int32Array, dx: TypedArray, P: Float64Array): void;
+  avgPool2d(x: TypedArray, y: TypedArray, P: Float64Array): void;
+  avgPool2dBackward(g: TypedArray, dx: TypedArray, P: Float64Array): void;
   gather(x: TypedArray, index: Int32Array, out: TypedArray, P: Float64Array): void;
   scatterAdd(x: TypedArray, index: Int32Array, out: TypedArray, P: Float64Array): void;
   sgdStep(p: TypedArray, g: TypedArray, momentumBuf: TypedArray | null, P: Float64Array): void;

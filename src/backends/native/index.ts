@@ -1,4 +1,4 @@
-import type { Backend, MatmulParams } from '../../backend/backend.js';
+import type { Backend, BinaryOp, Conv2dParams, MatmulParams, Pool2dParams, UnaryOp } from '../../backend/backend.js';
 import { allocate, dtypeOf, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
 import { jsBackend } from '../js/index.js';
@@ -10,18 +10,15 @@ type Kernel = Exclude<keyof Backend, 'name'>;
 
 /**
  * Kernels this backend hands to the js backend whole, named so that nothing is missing in
- * silence (a kernel added to Backend and absent both here and below is a compile error).
- * Convolution and pooling arrived after the first native kernels; they run on js until they
- * have C++ counterparts.
+ * silence: a kernel added to Backend must be implemented below or listed here, or the build
+ * fails. None today; a kernel that arrives before its C++ does goes here.
  */
-export const DELEGATED_TO_JS = [
-  'im2col', 'col2im', 'maxPool2d', 'maxPool2dBackward', 'avgPool2d', 'avgPool2dBackward',
-] as const satisfies readonly Kernel[];
+export const DELEGATED_TO_JS = [] as const satisfies readonly Kernel[];
 
 /**
  * Calls that native kernels hand to js although the kernel is native: arrays too small for a
- * call into C++ to pay (see DEFAULT_THRESHOLDS), and the cases below, which no op of the library produces
- * in practice.
+ * call into C++ to pay (see DEFAULT_THRESHOLDS), and the cases below, which no op of the
+ * library produces in practice.
  */
 export const DELEGATED_CASES: readonly string[] = [
   'any kernel on arrays below its size threshold (the call into C++ costs more than the loop)',
@@ -31,8 +28,11 @@ export const DELEGATED_CASES: readonly string[] = [
 ];
 
 /**
- * Element counts below which a kernel runs on js: there the fixed cost of entering C++
- * (≈ 0.1–0.2 µs) is more than the js loop takes. Measured with bench/native-dispatch.js.
+ * Element counts below which a kernel runs on js: there the fixed cost of a call into C++
+ * (≈ 0.2–0.3 µs, plus ≈ 0.3–0.6 µs to move a tiny output array off V8's heap) is more than the js
+ * loop takes. Crossovers measured with bench/native-dispatch.js: ≈ 128–256 elements for cheap
+ * elementwise ops, reductions and optimizer steps, ≈ 32–64 for exp-like ones and softmax,
+ * ≈ 6³ multiply-adds for matmul.
  */
 export interface NativeThresholds {
   elementwise: number;
@@ -46,9 +46,9 @@ export interface NativeThresholds {
 export const DEFAULT_THRESHOLDS: Readonly<NativeThresholds> = {
   elementwise: 256,
   transcendental: 48,
-  reduce: 512,
+  reduce: 256,
   movement: 512,
-  matmulMacs: 4096,
+  matmulMacs: 512,
   optimizer: 256,
 };
 
@@ -66,6 +66,10 @@ const TRANSCENDENTAL = new Set(['exp', 'log', 'tanh', 'sigmoid', 'gelu', 'erf', 
  */
 export function createNativeBackend(addon: NativeAddon, options: NativeBackendOptions = {}): Backend {
   const SMALL: NativeThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  // The tiniest arrays, the bulk of a scalar graph's ops, leave after one comparison (the op's
+  // class is looked up only between the two thresholds), so dispatch costs js nothing measurable.
+  const small = (n: number, op: string): boolean =>
+    n < SMALL.transcendental || (n < SMALL.elementwise && !TRANSCENDENTAL.has(op));
   // The parameter block each call fills: shapes, strides, codes, hyperparameters. One per
   // backend; calls are synchronous, so it is never shared by two calls at once.
   let P = new Float64Array(256);
@@ -100,27 +104,36 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
     return out;
   };
 
+  const jsUnary = jsBackend.unary;
+  const jsBinary = jsBackend.binary;
+  const nativeUnary = (op: UnaryOp, x: TypedArray, outDtype: DType, param: number): TypedArray => {
+    const out = allocate(outDtype, x.length);
+    P[0] = UNARY_CODES[op];
+    P[1] = param;
+    addon.unary(x, out, P);
+    return out;
+  };
+  const nativeBinary = (op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape, outDtype: DType, n: number): TypedArray => {
+    const out = allocate(outDtype, n);
+    params(4 + 3 * outShape.length);
+    P[0] = BINARY_CODES[op];
+    putShape(putShape(putShape(1, outShape), aShape), bShape);
+    addon.binary(a, b, out, P);
+    return out;
+  };
+
   const native: Omit<Backend, 'name' | (typeof DELEGATED_TO_JS)[number]> = {
+    // unary and binary carry a scalar graph's every op: their small-array path is kept to a
+    // comparison and a call, small enough for V8 to inline into the op that called it.
     unary(op, x, outDtype, param = 0) {
-      if (x.length < (TRANSCENDENTAL.has(op) ? SMALL.transcendental : SMALL.elementwise)) return jsBackend.unary(op, x, outDtype, param);
-      const out = allocate(outDtype, x.length);
-      P[0] = UNARY_CODES[op];
-      P[1] = param;
-      addon.unary(x, out, P);
-      return out;
+      if (small(x.length, op)) return jsUnary(op, x, outDtype, param);
+      return nativeUnary(op, x, outDtype, param);
     },
 
     binary(op, a, aShape, b, bShape, outShape, outDtype) {
       const n = sizeOf(outShape);
-      if (n < (TRANSCENDENTAL.has(op) ? SMALL.transcendental : SMALL.elementwise) || outShape.length > NATIVE_MAX_RANK) {
-        return jsBackend.binary(op, a, aShape, b, bShape, outShape, outDtype);
-      }
-      const out = allocate(outDtype, n);
-      params(4 + 3 * outShape.length);
-      P[0] = BINARY_CODES[op];
-      putShape(putShape(putShape(1, outShape), aShape), bShape);
-      addon.binary(a, b, out, P);
-      return out;
+      if (small(n, op) || outShape.length > NATIVE_MAX_RANK) return jsBinary(op, a, aShape, b, bShape, outShape, outDtype);
+      return nativeBinary(op, a, aShape, b, bShape, outShape, outDtype, n);
     },
 
     where(cond, condShape, a, aShape, b, bShape, outShape, outDtype) {
@@ -182,7 +195,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
     },
 
     softmax(x, shape, axis, log) {
-      if (x.length < SMALL.reduce || x instanceof Int32Array) return jsBackend.softmax(x, shape, axis, log);
+      if (x.length < SMALL.transcendental || x instanceof Int32Array) return jsBackend.softmax(x, shape, axis, log);
       const [outer, size, inner] = around(shape, axis);
       const out = allocate(dtypeOf(x), x.length);
       P[0] = log ? 1 : 0;
@@ -280,6 +293,50 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
       return out;
     },
 
+    im2col(x, p) {
+      const size = p.channels * p.kernelH * p.kernelW * p.batch * p.outH * p.outW;
+      if (size < SMALL.movement) return jsBackend.im2col(x, p);
+      const out = allocate(dtypeOf(x), size);
+      addon.im2col(x, out, convParams(p));
+      return out;
+    },
+
+    col2im(cols, p) {
+      if (cols.length < SMALL.movement) return jsBackend.col2im(cols, p);
+      const out = allocate(dtypeOf(cols), p.batch * p.channels * p.height * p.width);
+      addon.col2im(cols, out, convParams(p));
+      return out;
+    },
+
+    maxPool2d(x, p) {
+      if (x.length < SMALL.movement) return jsBackend.maxPool2d(x, p);
+      const values = allocate(dtypeOf(x), p.planes * p.outH * p.outW);
+      const argmax = new Int32Array(values.length);
+      addon.maxPool2d(x, values, argmax, poolParams(p, p.dilationH, p.dilationW));
+      return { values, argmax };
+    },
+
+    maxPool2dBackward(g, argmax, p) {
+      if (g.length < SMALL.movement) return jsBackend.maxPool2dBackward(g, argmax, p);
+      const dx = allocate(dtypeOf(g), p.planes * p.height * p.width);
+      addon.maxPool2dBackward(g, argmax, dx, poolParams(p, p.dilationH, p.dilationW));
+      return dx;
+    },
+
+    avgPool2d(x, p) {
+      if (x.length < SMALL.movement) return jsBackend.avgPool2d(x, p);
+      const y = allocate(dtypeOf(x), p.planes * p.outH * p.outW);
+      addon.avgPool2d(x, y, poolParams(p, p.countIncludePad ? 1 : 0, 0));
+      return y;
+    },
+
+    avgPool2dBackward(g, p) {
+      if (g.length < SMALL.movement) return jsBackend.avgPool2dBackward(g, p);
+      const dx = allocate(dtypeOf(g), p.planes * p.height * p.width);
+      addon.avgPool2dBackward(g, dx, poolParams(p, p.countIncludePad ? 1 : 0, 0));
+      return dx;
+    },
+
     sgdStep(p, g, momentumBuf, h) {
       if (p.length < SMALL.optimizer) return jsBackend.sgdStep(p, g, momentumBuf, h);
       P[0] = h.lr;
@@ -318,6 +375,20 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
       addon.rmspropStep(p, g, squareAvg, gradAvg, momentumBuf, P);
     },
   };
+
+  function convParams(p: Conv2dParams): Float64Array {
+    const fields = [p.batch, p.channels, p.height, p.width, p.kernelH, p.kernelW, p.outH, p.outW, p.strideH, p.strideW, p.padTop, p.padLeft, p.dilationH, p.dilationW];
+    for (let i = 0; i < fields.length; i++) P[i] = fields[i];
+    return P;
+  }
+
+  // The pooling geometry, then two fields the kinds differ in (max: dilations; average:
+  // countIncludePad).
+  function poolParams(p: Pool2dParams, extra0: number, extra1: number): Float64Array {
+    const fields = [p.planes, p.height, p.width, p.kernelH, p.kernelW, p.outH, p.outW, p.strideH, p.strideW, p.padH, p.padW, extra0, extra1];
+    for (let i = 0; i < fields.length; i++) P[i] = fields[i];
+    return P;
+  }
 
   function indexParams(axis: number, indexShape: Shape, target: Shape): Float64Array {
     const rank = indexShape.length;

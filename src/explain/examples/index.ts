@@ -1,3 +1,3 @@
-export { runExample, exampleNames, type ExampleResult } from './run.js';
+export { runExample, exampleNames, listExamples, type ExampleResult } from './run.js';
 export { classify, parsePrinted, type CheckStatus, type LectureCheck } from './check.js';
 export type { ExampleName, ExampleSpec, Printed, Where, Built } from './types.js';

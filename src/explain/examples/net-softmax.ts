@@ -64,7 +64,8 @@ export const netSoftmaxExample: ExampleSpec = {
   },
   printed,
   notes: [
-    'The slides round to two decimals and compute on with the rounded values, so their later numbers drift: h2[3] 0.67 (true 0.675), a3[3] 2.49 (2.4998), ŷ₃ 0.70 (0.7098).',
+    'The slides round to two decimals and compute on with the rounded values, so their later numbers drift: h2[3] 0.67 (true 0.675), a3[3] 2.49 (2.4998), ŷ₃ 0.70 (0.7098); ' +
+    'and ∂L/∂a1 = ∂L/∂h1 ⊙ σ\'(a1) is taken with σ\'(a1) rounded to one decimal (0.2 for 0.1966), hence −0.0048 and −0.0174 (true −0.00456 and −0.01708).',
     'Through the softmax the gradient at a3 is ŷ − e₃ (the upstream ∂L/∂ŷ₃ = −1/ŷ₃ times the softmax Jacobian); its first entry at h2 is exactly 0 since Σŷ = 1 (float64 may leave ~1e−17).',
   ],
 };
