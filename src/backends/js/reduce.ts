@@ -14,8 +14,12 @@ function around(shape: Shape, axis: number): [number, number, number] {
 function reduceAxis(op: ReduceOp, x: TypedArray, shape: Shape, axis: number): TypedArray {
   const [outer, size, inner] = around(shape, axis);
   const out = allocate(dtypeOf(x), outer * inner);
-  const init = op === 'sum' ? 0 : op === 'prod' ? 1 : op === 'max' ? -Infinity : Infinity;
-  out.fill(init);
+  if (op === 'max' || op === 'min') {
+    // Start from each column's first element: ∓Infinity does not fit in an Int32Array.
+    for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) out[o * inner + i] = x[o * size * inner + i];
+  } else {
+    out.fill(op === 'sum' ? 0 : 1);
+  }
   for (let o = 0; o < outer; o++) {
     const base = o * size * inner;
     const dst = o * inner;
