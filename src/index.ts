@@ -34,6 +34,6 @@ export { OPS } from './ops/registry.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as data from './data/index.js';
-export { fit, evaluate, predict, History, EarlyStopping, Accuracy, accuracy, confusionMatrix, predictedClasses, epochLine, type FitOptions, type EvaluateOptions, type PredictOptions, type Callback, type TrainState, type EarlyStoppingOptions, type Metric, type ClassOptions, type Trainable, type OptimizerLike, type LossFunction, type SchedulerLike, type Logs, type Batch, type Batches } from './train/index.js';
+export { fit, evaluate, predict, History, EarlyStopping, Accuracy, accuracy, confusionMatrix, predictedClasses, epochLine, type FitOptions, type EvaluateOptions, type PredictOptions, type Callback, type TrainState, type EarlyStoppingOptions, type Metric, type ClassOptions, type Trainable, type OptimizerLike, type LossFunction, type SchedulerLike, type Logs, type Batch, type Batches, type Resumable, type ResumeTargets } from './train/index.js';
 export * as io from './io/index.js';
 export { explain, renderTable, renderMarkdown, renderJson, renderDot, renderSvg, dotToSvg, runExample, exampleNames, listExamples, LEDGER_SCHEMA, type ExplainOptions, type Ledger, type LedgerNode, type LedgerEdge, type LedgerLeaf, type LedgerValues, type LedgerUpdate, type RenderOptions, type DotOptions, type ExampleResult, type ExampleName, type LectureCheck } from './explain/index.js';

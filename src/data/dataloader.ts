@@ -34,7 +34,11 @@ export class DataLoader implements Iterable<Sample> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
-  private readonly generator: Generator;
+  /**
+   * The generator the epoch orders are drawn from (the default one unless `seed` or `generator`
+   * was given). Read-only: exposed so that a checkpoint can save and restore its state.
+   */
+  readonly generator: Generator;
 
   constructor(readonly dataset: Dataset, options: DataLoaderOptions = {}) {
     if (dataset === null || typeof dataset !== 'object' || typeof dataset.get !== 'function' || !Number.isInteger(dataset.length)) {

@@ -2,13 +2,14 @@
 // write is atomic (writeFileAtomic), and every read error names the file.
 import { readFileSync } from 'node:fs';
 import {
-  CheckpointCallback, deserialize, exportOnnx as exportOnnxBytes, loadWeights as loadWeightsBytes, restoreCheckpoint, serialize,
+  checkpoint, CheckpointCallback, deserialize, exportOnnx as exportOnnxBytes, loadWeights as loadWeightsBytes, restoreCheckpoint, serialize,
   serializeCheckpoint, serializeStateDict,
-  type CheckpointCallbackOptions, type CheckpointContents, type CheckpointTargets, type ExportOnnxOptions, type Metadata,
+  type CheckpointCallbackOptions, type CheckpointContents, type CheckpointOptions, type CheckpointTargets, type ExportOnnxOptions, type Metadata,
   type RestoredCheckpoint, type SerializeOptions, type SerializeStateDictOptions,
 } from '../io/index.js';
 import type { TensorModule } from '../nn/layers/container.js';
 import type { AnyModule, LoadStateDictOptions, LoadStateDictResult, StateDict } from '../nn/module.js';
+import type { Resumable, ResumeTargets } from '../train/types.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 /**
@@ -49,13 +50,29 @@ export function saveCheckpoint(path: string, contents: CheckpointContents, optio
 }
 
 /**
- * Restores a checkpoint into freshly built objects of the same kinds; all or nothing.
+ * Restores a checkpoint into freshly built objects of the same kinds; all or nothing. To go on
+ * training, fit(…, { resumeFrom: checkpointFile(path) }) does this and picks the epoch.
  * @example
  * const { epoch } = loadCheckpoint('run.ckpt', { model, optimizer, scheduler });
  * fit(model, loader, { epochs: 10, initialEpoch: epoch, optimizer, scheduler, loss });
  */
 export function loadCheckpoint(path: string, targets: CheckpointTargets): RestoredCheckpoint {
   return fromFile(path, (bytes) => restoreCheckpoint(bytes, targets));
+}
+
+/**
+ * A checkpoint file for fit() to resume from (io.checkpoint on the file's bytes): the file is
+ * read now, and restored, all or nothing, when fit() starts. Errors name the file.
+ * @example
+ * fit(model, loader, { epochs: 6, optimizer, scheduler, loss, callbacks: [checkpointCallback('run.ckpt', { model, optimizer, scheduler })],
+ *   resumeFrom: existsSync('run.ckpt') ? checkpointFile('run.ckpt') : undefined });
+ */
+export function checkpointFile(path: string, options?: CheckpointOptions): Resumable {
+  const saved = fromFile(path, (bytes) => checkpoint(bytes, options));
+  return {
+    epoch: saved.epoch,
+    restore: (targets: ResumeTargets) => withPath(path, () => saved.restore(targets)),
+  };
 }
 
 /**
@@ -77,11 +94,16 @@ export function exportOnnx(model: TensorModule, sampleInputShape: readonly numbe
 
 export { writeFileAtomic };
 
-/** Reads a file and decodes it; any error is rethrown (same class) with the path in front. */
+/** Reads a file and decodes it; errors name the file. */
 function fromFile<T>(path: string, decode: (bytes: Uint8Array) => T): T {
   const bytes = readFileSync(path);
+  return withPath(path, () => decode(bytes));
+}
+
+/** Runs work on a file's contents; any error is rethrown (same class) with the path in front. */
+function withPath<T>(path: string, work: () => T): T {
   try {
-    return decode(bytes);
+    return work();
   } catch (error) {
     if (error instanceof Error) {
       const Kind = error.constructor as new (message: string) => Error;

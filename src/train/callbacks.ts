@@ -1,3 +1,4 @@
+import type { Generator } from '../tensor/random.js';
 import type { History } from './history.js';
 import type { Logs, OptimizerLike, Trainable } from './types.js';
 
@@ -12,6 +13,11 @@ export interface TrainState {
   readonly epoch: number;
   /** Batches per epoch when the loader tells (its `length`), else null. */
   readonly batchesPerEpoch: number | null;
+  /**
+   * The generators the run draws from besides the default one, by name: 'loader' when the
+   * training loader has one of its own. Checkpoint callbacks save them with the rest.
+   */
+  readonly generators: Readonly<Record<string, Generator>>;
   stopTraining: boolean;
 }
 

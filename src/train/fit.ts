@@ -1,10 +1,11 @@
 import { noGrad } from '../ops/grad-mode.js';
 import { ReduceLROnPlateau } from '../optim/reduce-lr-on-plateau.js';
+import { defaultGenerator, Generator } from '../tensor/random.js';
 import type { Callback, TrainState } from './callbacks.js';
 import { checkBatch, checkBatches, checkModel, evaluateBatches, inEvalMode, scalarLoss } from './evaluate.js';
 import { History } from './history.js';
 import { toMetric, type Metric } from './metrics.js';
-import { lossValue, type Batches, type Logs, type LossFunction, type SchedulerLike, type OptimizerLike, type Trainable } from './types.js';
+import { lossValue, type Batches, type Logs, type LossFunction, type Resumable, type ResumeTargets, type SchedulerLike, type OptimizerLike, type Trainable } from './types.js';
 
 export interface FitOptions {
   /** Passes over the loader (default 1). */
@@ -12,8 +13,18 @@ export interface FitOptions {
   /**
    * The epoch to start at, counted from 0 (default 0): for a resumed run, the epochs it has done
    * already (io.restoreCheckpoint's `epoch`), so it trains epochs initialEpoch … epochs − 1.
+   * resumeFrom sets it from the checkpoint instead.
    */
   initialEpoch?: number;
+  /**
+   * A checkpoint to continue from: before training, its model, optimizer, scheduler and generator
+   * states are restored (the training loader's generator included), and training goes on with
+   * the epoch after the last one it saved, so the run ends bit for bit where an uninterrupted one
+   * would. Build model, optimizer, scheduler and loader as for the original run.
+   * @example
+   * fit(model, loader, { epochs: 6, optimizer, scheduler, loss, resumeFrom: checkpointFile('run.ckpt') });
+   */
+  resumeFrom?: Resumable;
   optimizer: OptimizerLike;
   /**
    * The loss to minimise; it should average over the batch (reduction 'mean', the default of
@@ -63,18 +74,21 @@ export function fit(model: Trainable, loader: Batches, options: FitOptions): His
   if (scheduler !== undefined && typeof scheduler.step !== 'function') throw new TypeError('fit: options.scheduler must have step()');
   const metrics = (options.metrics ?? []).map(toMetric);
   const print = verbose === true ? consoleLine : verbose === false ? null : verbose;
+  const generators = runGenerators(loader);
+  // Last of the checks, as it changes state: everything above has been validated by then.
+  const firstEpoch = options.resumeFrom === undefined ? initialEpoch : resume(options.resumeFrom, options.initialEpoch, epochs, { model, optimizer, scheduler, generators });
 
   const history = new History();
   const state: MutableState = {
     model, optimizer, history, epochs, epoch: 0,
     batchesPerEpoch: typeof loader.length === 'number' ? loader.length : null,
-    stopTraining: false,
+    generators, stopTraining: false,
   };
   const monitor = schedulerMonitor ?? (scheduler instanceof ReduceLROnPlateau ? (validation === undefined ? 'loss' : 'valLoss') : undefined);
   const run: Run = { model, loader, optimizer, loss, metrics, validation, scheduler, schedulerMonitor: monitor, callbacks, state };
   try {
     callbacks.forEach((cb) => cb.onTrainBegin?.(state));
-    for (let epoch = initialEpoch; epoch < epochs && !state.stopTraining; epoch++) {
+    for (let epoch = firstEpoch; epoch < epochs && !state.stopTraining; epoch++) {
       const started = Date.now();
       const logs = runEpoch(run, epoch);
       if (print !== null) print(epochLine(epoch, epochs, logs, Date.now() - started));
@@ -90,6 +104,31 @@ export function fit(model: Trainable, loader: Batches, options: FitOptions): His
 }
 
 type MutableState = TrainState & { epoch: number };
+
+/**
+ * The generators besides the default one that decide this run's randomness and that fit() can
+ * see: the training loader's own, under 'loader'. The default generator is left out, as every
+ * checkpoint saves it anyway.
+ */
+function runGenerators(loader: Batches): Readonly<Record<string, Generator>> {
+  const g = loader.generator;
+  return g instanceof Generator && g !== defaultGenerator ? { loader: g } : {};
+}
+
+/** Checks options.resumeFrom against the run, restores it, and returns the epoch to start at. */
+function resume(from: Resumable, initialEpoch: number | undefined, epochs: number, targets: ResumeTargets): number {
+  if (from === null || typeof from !== 'object' || typeof from.restore !== 'function') {
+    throw new TypeError("fit: options.resumeFrom must be a checkpoint to resume from (io.checkpoint(bytes), or checkpointFile(path) from 'chainrule/node')");
+  }
+  if (initialEpoch !== undefined) throw new TypeError('fit: pass either initialEpoch or resumeFrom, not both (resumeFrom starts after the epochs the checkpoint has done)');
+  const done = from.epoch;
+  if (!Number.isInteger(done) || done < 0) throw new RangeError(`fit: resumeFrom.epoch must be a non-negative integer, got ${String(done)}`);
+  if (done > epochs) {
+    throw new RangeError(`fit: resumeFrom holds a run that had completed ${done} epochs, more than epochs = ${epochs}; ask for at least ${done} epochs (the total, counting those already done)`);
+  }
+  from.restore(targets);
+  return done;
+}
 
 interface Run {
   model: Trainable;

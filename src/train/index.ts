@@ -4,4 +4,4 @@ export { evaluate, predict, type EvaluateOptions, type PredictOptions } from './
 export { History } from './history.js';
 export { EarlyStopping, type Callback, type TrainState, type EarlyStoppingOptions } from './callbacks.js';
 export { Accuracy, accuracy, confusionMatrix, predictedClasses, type Metric, type ClassOptions } from './metrics.js';
-export type { Trainable, OptimizerLike, LossFunction, SchedulerLike, Logs, Batch, Batches } from './types.js';
+export type { Trainable, OptimizerLike, LossFunction, SchedulerLike, Logs, Batch, Batches, Resumable, ResumeTargets } from './types.js';

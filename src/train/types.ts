@@ -1,3 +1,4 @@
+import type { Generator } from '../tensor/random.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 // Structural interfaces: fit() needs only these few members, so nn.Module and the optim
@@ -46,7 +47,41 @@ export type Batch = readonly [x: Tensor, y: Tensor];
  * [x, y] (an array of batches works). `length`, when present, is the number of batches, which
  * progress bars use.
  */
-export type Batches = Iterable<Batch> & { readonly length?: number };
+export type Batches = Iterable<Batch> & {
+  readonly length?: number;
+  /**
+   * The generator its shuffles draw from, when it has one of its own (a DataLoader built with
+   * `seed` or `generator`): fit() hands it to callbacks and to resumeFrom as 'loader', so that a
+   * checkpoint saves and restores it.
+   */
+  readonly generator?: Generator;
+};
+
+/**
+ * The objects a resumed run's state goes back into: those fit() was given, and the generators
+ * it knows the run draws from besides the default one (see Batches.generator).
+ */
+export interface ResumeTargets {
+  readonly model: Trainable;
+  readonly optimizer: OptimizerLike;
+  readonly scheduler?: SchedulerLike;
+  readonly generators: Readonly<Record<string, Generator>>;
+}
+
+/**
+ * A saved run that fit() continues (FitOptions.resumeFrom): io.checkpoint(bytes), or
+ * checkpointFile(path) from 'chainrule/node'. The training layer defines only this shape, so it
+ * does not depend on how or where checkpoints are stored.
+ */
+export interface Resumable {
+  /** The epochs the saved run had completed: fit() goes on with epoch `epoch` (counted from 0). */
+  readonly epoch: number;
+  /**
+   * Puts the saved state into the targets, all or nothing: when it throws, nothing has changed.
+   * fit() calls it once, before training and before any callback.
+   */
+  restore(targets: ResumeTargets): void;
+}
 
 export function lossValue(loss: LossFunction, output: Tensor, target: Tensor): Tensor {
   return typeof loss === 'function' ? loss(output, target) : loss.forward(output, target);

@@ -6,7 +6,7 @@ import { blobs, classifier, snapshot } from './helpers.js';
 
 /** Feeds a sequence of monitored values to a fresh EarlyStopping; returns the epoch it stopped after. */
 function stopsAfter(stop: EarlyStopping, values: number[], key = 'valLoss'): number {
-  const state = { model: classifier(), optimizer: { step() {}, zeroGrad() {} }, history: new History(), epochs: values.length, epoch: 0, batchesPerEpoch: 1, stopTraining: false } as TrainState;
+  const state = { model: classifier(), optimizer: { step() {}, zeroGrad() {} }, history: new History(), epochs: values.length, epoch: 0, batchesPerEpoch: 1, generators: {}, stopTraining: false } as TrainState;
   stop.onTrainBegin();
   for (let e = 0; e < values.length; e++) {
     stop.onEpochEnd(e, { [key]: values[e] }, state);
