@@ -6,8 +6,9 @@
 //   node examples/mnist-cnn.js [epochs=10]
 //   CHAINRULE_BACKEND=js node examples/mnist-cnn.js     # force the reference backend
 //
-// Measured here (2-core shared machine; see bench/README.md): 98.4–98.5% test accuracy after
-// 10 epochs, about 20 s an epoch on the js backend and 5 s on native.
+// Measured here (2-core AMD EPYC, shared): 98.10% test accuracy after 10 epochs (validation
+// accuracy 97.90, 98.15, 98.15, 98.10% after epochs 7–10), 1.6 s an epoch on the native backend
+// and 10.4 s on js.
 import { Generator, getBackend, manualSeed, nn, optim, data, fit, evaluate, tensor } from '../dist/index.js';
 import { loadMnist, ProgressBar } from '../dist/node/index.js';
 
