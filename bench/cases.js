@@ -66,13 +66,40 @@ export async function chainruleCases() {
 
 // ------------------------------------------------------------------------------ TensorFlow.js
 
-export async function tfjsCases() {
+/** Case ids and labels of one TF.js backend: 'tfjs-…' for cpu (as before wasm joined), 'tfjs-wasm-…'. */
+const tfjsTag = (backend) => (backend === 'cpu' ? 'tfjs' : `tfjs-${backend}`);
+
+/**
+ * Loads TF.js with its wasm backend registered. Production mode only silences TF.js's "install
+ * tfjs-node" banner; the backends' work is the same with or without it.
+ */
+export async function loadTfjs() {
   const tf = await import('@tensorflow/tfjs');
-  // Production mode only silences TF.js's "install tfjs-node" banner; the cpu backend's work is
-  // the same with or without it.
   tf.enableProdMode();
+  let wasm = null;
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) wasm = 'its wasm backend did not initialise';
+  } catch (err) {
+    wasm = `@tensorflow/tfjs-backend-wasm did not load (${err.message})`;
+  }
   await tf.setBackend('cpu');
-  await tf.ready();
+  return { tf, backends: wasm === null ? ['cpu', 'wasm'] : ['cpu'], missing: wasm };
+}
+
+/**
+ * TF.js's backend is global: every case selects its own before it is timed, since the cases of
+ * both backends interleave, and each backend's tensors are made while it is selected, so no
+ * data moves between backends during a run.
+ */
+export async function useTfjsBackend(tf, backend) {
+  if (tf.getBackend() !== backend) await tf.setBackend(backend);
+}
+
+export async function tfjsCases(tf, backend = 'cpu') {
+  await useTfjsBackend(tf, backend);
+  const tag = tfjsTag(backend);
+  const select = () => useTfjsBackend(tf, backend);
 
   const a = tf.tensor1d([1.5]);
   const b = tf.tensor1d([2.25]);
@@ -80,10 +107,11 @@ export async function tfjsCases() {
   // dispose each result (measured here: ≈ as fast as tf.tidy per op, ~3× faster than one tidy
   // around a block of many adds), so that is what is timed.
   const add = {
-    id: 'tfjs-add',
+    id: `${tag}-add`,
     bench: 'add',
-    label: 'TF.js cpu tf.add(a, b); c.dispose()',
-    run(n) {
+    label: `TF.js ${backend} tf.add(a, b); c.dispose()`,
+    async run(n) {
+      await select();
       const t0 = now();
       for (let i = 0; i < n; i++) {
         const c = tf.add(a, b);
@@ -103,10 +131,11 @@ export async function tfjsCases() {
     return h;
   });
   const graph = {
-    id: 'tfjs-graph',
+    id: `${tag}-graph`,
     bench: 'graph',
-    label: 'TF.js cpu tf.grads(f)',
-    run(n) {
+    label: `TF.js ${backend} tf.grads(f)`,
+    async run(n) {
+      await select();
       const t0 = now();
       for (let k = 0; k < n; k++) {
         const gs = gradsOf(w);
@@ -115,7 +144,8 @@ export async function tfjsCases() {
       }
       return now() - t0;
     },
-    grads() {
+    async grads() {
+      await select();
       const gs = gradsOf(w);
       const values = gs.map((g) => g.dataSync()[0]);
       tf.dispose(gs);
@@ -123,7 +153,7 @@ export async function tfjsCases() {
     },
   };
   // a, b and the four leaves stay alive (`held`); anything more after a run would be a leak.
-  return { cases: [add, graph], version: tf.version.tfjs, liveTensors: () => tf.memory().numTensors, held: 6 };
+  return { cases: [add, graph], held: 6 };
 }
 
 // --------------------------------------------------------------------------- bare JavaScript
@@ -340,7 +370,11 @@ export function chainruleConvCase(cr, setup, backend, label) {
  * converted to TF.js's layouts (dense kernels [in, out], filters [kH, kW, inC, outC], and the
  * CNN's last kernel reordered for TF.js's [H, W, C] flattening), so the logits are the same.
  */
-export function tfjsTrainingCases(tf, setup, models, withConv) {
+export async function tfjsTrainingCases(tf, setup, models, withConv, backend = 'cpu') {
+  await useTfjsBackend(tf, backend);
+  const tag = tfjsTag(backend);
+  const select = () => useTfjsBackend(tf, backend);
+  const notes = [];
   const before = tf.memory().numTensors;
   const cases = [];
 
@@ -404,17 +438,32 @@ export function tfjsTrainingCases(tf, setup, models, withConv) {
     const opt = tf.train.sgd(LR);
     // minimize() runs f under variableGrads, which disposes f's intermediates and the gradients.
     const step = (o, vs, [x, y], cost) => o.minimize(() => tf.losses.softmaxCrossEntropy(y, forward(model, vs, x)), cost, vs);
+    // A backend without some kernel (the wasm backend's gradients of conv2d and max-pool, here)
+    // says so on the first step: that model is left out with the backend's own message.
+    const probe = tf.train.sgd(0); // lr 0: the variables stay as they are
+    try {
+      tf.tidy(() => step(probe, vars, batches[0], false));
+    } catch (err) {
+      notes.push(`TF.js ${backend} cannot train ${MODELS[model].title}: ${err.message.split('\n')[0]}`);
+      tf.dispose(vars);
+      batches.forEach((b) => tf.dispose(b));
+      continue;
+    } finally {
+      probe.dispose();
+    }
     let cursor = 0;
     cases.push({
-      id: `tfjs-${model}`,
+      id: `${tag}-${model}`,
       bench: model,
-      label: 'TF.js cpu, tf.train.sgd().minimize',
-      run(n) {
+      label: `TF.js ${backend}, tf.train.sgd().minimize`,
+      async run(n) {
+        await select();
         const t0 = now();
         for (let k = 0; k < n; k++) sink = step(opt, vars, batches[cursor++ % batches.length], false);
         return now() - t0;
       },
-      accuracy(steps) {
+      async accuracy(steps) {
+        await select();
         const vs = variables(model);
         const o = tf.train.sgd(LR);
         const losses = [];
@@ -448,11 +497,21 @@ export function tfjsTrainingCases(tf, setup, models, withConv) {
     const w = tf.tensor4d(oihwToHwio(setup.conv.w, outC, inC, k, k), [k, k, inC, outC]);
     const dy = tf.tensor4d(nchwToNhwc(setup.conv.g, batch, outC, out, out), [batch, out, out, outC]);
     const gradsOf = tf.grads((xi, wi) => tf.conv2d(xi, wi, 1, 'valid'));
-    cases.push({
-      id: 'tfjs-conv',
+    let missing = null;
+    try {
+      tf.dispose(gradsOf([x, w], dy));
+    } catch (err) {
+      missing = err.message.split('\n')[0];
+    }
+    if (missing !== null) {
+      notes.push(`TF.js ${backend} cannot differentiate conv2d: ${missing}`);
+      tf.dispose([x, w, dy]);
+    } else cases.push({
+      id: `${tag}-conv`,
       bench: 'conv',
-      label: 'TF.js cpu tf.grads(conv2d) (NHWC)',
-      run(n) {
+      label: `TF.js ${backend} tf.grads(conv2d) (NHWC)`,
+      async run(n) {
+        await select();
         const t0 = now();
         for (let i = 0; i < n; i++) {
           const gs = gradsOf([x, w], dy);
@@ -461,7 +520,8 @@ export function tfjsTrainingCases(tf, setup, models, withConv) {
         }
         return now() - t0;
       },
-      grads() {
+      async grads() {
+        await select();
         const gs = gradsOf([x, w], dy);
         const dw = hwioToOihw(gs[1].dataSync(), outC, inC, k, k);
         tf.dispose(gs);
@@ -470,5 +530,5 @@ export function tfjsTrainingCases(tf, setup, models, withConv) {
     });
   }
   // The batches, variables and conv operands are held on purpose; anything above is a leak.
-  return { cases, held: tf.memory().numTensors - before };
+  return { cases, notes, held: tf.memory().numTensors - before };
 }

@@ -9,18 +9,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADD, LEAVES, MUL } from './graph.js';
 import { CONV, LR, MODELS, parameterShapes } from './training.js';
+import { GEMM_SIZES, gemmFlops } from './gemm.js';
 
 const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
 
 /**
- * Starts the PyTorch worker. Resolves to { cases, version, close } or, when python3 or torch is
- * missing, to { missing: 'why' } so that the benchmark goes on without PyTorch.
+ * The PyTorch workers run.js starts: torch as installed, and torch with OpenBLAS told the right
+ * kernels for an AVX-512 CPU (OpenBLAS misdetects some and falls back to slow generic ones).
+ * The issue asks for PyTorch's better figure of the two.
  */
-export async function torchCases() {
+export const TORCH_VARIANTS = [
+  { tag: 'torch', name: 'PyTorch', env: {} },
+  { tag: 'torch-skx', name: 'PyTorch SkylakeX', env: { OPENBLAS_CORETYPE: 'SkylakeX' } },
+];
+
+/**
+ * Starts one PyTorch worker (a variant of TORCH_VARIANTS). Resolves to { cases, version, close }
+ * or, when python3 or torch is missing, to { missing: 'why' } so that the benchmark goes on
+ * without PyTorch. Case ids start with the variant's tag.
+ */
+export async function torchCases(variant = TORCH_VARIANTS[0]) {
+  const { tag, name } = variant;
   let child;
   try {
-    child = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...variant.env } });
   } catch (err) {
     return { missing: `cannot start ${PYTHON}: ${err.message}` };
   }
@@ -52,12 +65,12 @@ export async function torchCases() {
   await ask({ cmd: 'init', leaves: LEAVES, mul: Array.from(MUL), add: Array.from(ADD) });
 
   const cases = [
-    { id: 'torch-add', bench: 'add', label: 'PyTorch a + b', run: async (n) => (await ask({ cmd: 'add', n, grad: false })).ms },
-    { id: 'torch-add-grad', bench: 'add', label: 'PyTorch a + b, a.requires_grad', run: async (n) => (await ask({ cmd: 'add', n, grad: true })).ms },
+    { id: `${tag}-add`, bench: 'add', label: `${name} a + b`, run: async (n) => (await ask({ cmd: 'add', n, grad: false })).ms },
+    { id: `${tag}-add-grad`, bench: 'add', label: `${name} a + b, a.requires_grad`, run: async (n) => (await ask({ cmd: 'add', n, grad: true })).ms },
     {
-      id: 'torch-graph',
+      id: `${tag}-graph`,
       bench: 'graph',
-      label: 'PyTorch .backward()',
+      label: `${name} .backward()`,
       run: async (n) => (await ask({ cmd: 'graph', n })).ms,
       grads: async () => (await ask({ cmd: 'grads' })).grads,
     },
@@ -87,9 +100,9 @@ export async function torchCases() {
       const { layers, batch } = MODELS[model];
       await ask({ cmd: 'model', id: model, layers, batch, lr: LR, weights: join(dir, file), shapes: parameterShapes(model) });
       out.push({
-        id: `torch-${model}`,
+        id: `${tag}-${model}`,
         bench: model,
-        label: `PyTorch ${hello.version}, ${hello.threads} thread, optim.SGD`,
+        label: `${name} ${hello.version}, ${hello.threads} thread${hello.threads === 1 ? '' : 's'}, optim.SGD`,
         run: async (n) => (await ask({ cmd: 'train', id: model, n })).ms,
         accuracy: async (steps) => {
           const { accuracy, firstLoss, lastLoss } = await ask({ cmd: 'accuracy', id: model, steps });
@@ -104,9 +117,9 @@ export async function torchCases() {
       write('conv_g.f32', setup.conv.g);
       await ask({ cmd: 'conv_init', dir, batch: CONV.batch, inC: CONV.inC, outC: CONV.outC, k: CONV.k, size: CONV.size });
       out.push({
-        id: 'torch-conv',
+        id: `${tag}-conv`,
         bench: 'conv',
-        label: 'PyTorch F.conv2d, y.backward(g)',
+        label: `${name} F.conv2d, y.backward(g)`,
         run: async (n) => (await ask({ cmd: 'conv', n })).ms,
         grads: async () => (await ask({ cmd: 'conv_grads' })).grads,
       });
@@ -114,9 +127,23 @@ export async function torchCases() {
     return out;
   };
 
+  /** float32 matrix products a @ b in torch and in numpy (both on the worker's OpenBLAS). */
+  const gemm = async (sizes = GEMM_SIZES) => {
+    await ask({ cmd: 'gemm_init', sizes });
+    const libs = [['torch', `${name} a @ b`], ['numpy', `numpy ${hello.numpy}${tag === 'torch' ? '' : ' SkylakeX'} a @ b`]];
+    return libs.flatMap(([lib, label]) => sizes.map((n) => ({
+      id: `${lib === 'torch' ? tag : tag.replace('torch', 'numpy')}-gemm-${n}`,
+      bench: `gemm-${n}`,
+      label,
+      library: lib,
+      run: async (reps) => (await ask({ cmd: 'gemm', n, reps, lib })).ms,
+      samplesPerRep: gemmFlops(n) / 1e9,
+    })));
+  };
+
   const close = () => {
     child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n');
     if (dir !== null) rmSync(dir, { recursive: true, force: true });
   };
-  return { cases, training, version: hello.version, threads: hello.threads, close };
+  return { cases, training, gemm, version: hello.version, numpy: hello.numpy, threads: hello.threads, close };
 }

@@ -30,7 +30,16 @@ temporary folder, written by run.js):
                                                    conv_x.f32, conv_w.f32, conv_g.f32
   {"cmd": "conv", "n": N}                          N conv2d forward + backward passes: {"ms"}
   {"cmd": "conv_grads"}                            the weight gradient of one pass (flat)
+
+Matrix products (float32, square; operands drawn once per size):
+  {"cmd": "gemm_init", "sizes": [...]}
+  {"cmd": "gemm", "n": N, "reps": R, "lib": "torch" | "numpy"}
+                                                   R products a @ b of size N: {"ms"}
 The first line written, before any request, says whether torch could be imported.
+
+Environment: CHAINRULE_BENCH_THREADS sets torch's intra-op threads (default: every core, as the
+native backend uses). OPENBLAS_CORETYPE is OpenBLAS's own: run.js starts a second worker with
+OPENBLAS_CORETYPE=SkylakeX, since OpenBLAS misdetects some AVX-512 CPUs and runs slow kernels.
 """
 import os
 import json
@@ -50,9 +59,11 @@ except Exception as exc:  # absent or broken: run.js prints a note and skips PyT
     reply({"ok": False, "error": f"{type(exc).__name__}: {exc}"})
     sys.exit(0)
 
-# One thread, as in peers.md; tiny ops never reach PyTorch's intra-op parallelism anyway.
-torch.set_num_threads(1)
-reply({"ok": True, "version": torch.__version__, "threads": torch.get_num_threads()})
+# Every core unless told otherwise, as chainrule's native backend; tiny ops never reach
+# PyTorch's intra-op parallelism anyway.
+torch.set_num_threads(int(os.environ.get("CHAINRULE_BENCH_THREADS", os.cpu_count() or 1)))
+reply({"ok": True, "version": torch.__version__, "numpy": np.__version__, "threads": torch.get_num_threads(),
+       "coretype": os.environ.get("OPENBLAS_CORETYPE")})
 
 sink = None
 leaves = []
@@ -199,6 +210,26 @@ def conv_cmd(n):
     return (time.perf_counter_ns() - t0) / 1e6
 
 
+gemm = {}
+
+
+def gemm_init(sizes):
+    for n in sizes:
+        rng = np.random.default_rng(n)
+        a = rng.random((n, n), dtype=np.float32)
+        b = rng.random((n, n), dtype=np.float32)
+        gemm[n] = {"numpy": (a, b), "torch": (torch.from_numpy(a), torch.from_numpy(b))}
+
+
+def gemm_cmd(n, reps, lib):
+    global sink
+    a, b = gemm[n][lib]
+    t0 = time.perf_counter_ns()
+    for _ in range(reps):
+        sink = a @ b
+    return (time.perf_counter_ns() - t0) / 1e6
+
+
 def handle(req):
     """Answers one request; False when asked to quit."""
     global leaves, mul_idx, add_idx, data, conv
@@ -238,6 +269,11 @@ def handle(req):
     elif cmd == "conv_grads":
         conv_pass()
         reply({"grads": conv["w"].grad.flatten().tolist()})
+    elif cmd == "gemm_init":
+        gemm_init(req["sizes"])
+        reply({"ok": True})
+    elif cmd == "gemm":
+        reply({"ms": gemm_cmd(req["n"], req["reps"], req["lib"])})
     elif cmd == "quit":
         return False
     else:
