@@ -223,6 +223,17 @@ for (const c of active) {
 
 // ----------------------------------------------------------------------- warm-up, sampling
 
+// OpenBLAS's threads (PyTorch's and numpy's) busy-wait for about 0.1 s after each product
+// before they sleep (its THREAD_TIMEOUT, 2^28 cycles), holding a core that the next case, in
+// this process, would want: measured here, a PyTorch sample could halve the speed of the
+// chainrule or TF.js sample after it. So after a sample of a worker process comes a pause
+// before a case of another process runs (and none between a worker's own samples).
+const SETTLE_MS = 150;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function settle(c, next) {
+  if (c.worker !== undefined && next?.worker !== c.worker) await sleep(SETTLE_MS);
+}
+
 /** Repeats per sample: grows n until one sample lasts about `target` ms. */
 async function calibrate(c, target) {
   let n = 1;
@@ -258,6 +269,7 @@ for (const c of active) {
   }
   c.n = Math.max(1, Math.round((c.n * target) / Math.max(ms, 0.01)));
   c.samples = [];
+  await settle(c, null);
 }
 
 const maxRounds = Math.max(0, ...active.map((c) => settings.benches[c.bench].rounds));
@@ -270,6 +282,7 @@ for (let r = 0; r < maxRounds; r++) {
     const c = active[(k + r) % active.length];
     if (r >= settings.benches[c.bench].rounds) continue;
     c.samples.push((await c.run(c.n)) / c.n);
+    await settle(c, active[(k + r + 1) % active.length]);
   }
 }
 

@@ -64,7 +64,9 @@ export async function torchCases(variant = TORCH_VARIANTS[0]) {
   }
   await ask({ cmd: 'init', leaves: LEAVES, mul: Array.from(MUL), add: Array.from(ADD) });
 
-  const cases = [
+  // Every case says which worker process runs it (run.js pauses after its samples: see SETTLE_MS).
+  const mark = (list) => list.map((c) => ({ ...c, worker: tag }));
+  const cases = mark([
     { id: `${tag}-add`, bench: 'add', label: `${name} a + b`, run: async (n) => (await ask({ cmd: 'add', n, grad: false })).ms },
     { id: `${tag}-add-grad`, bench: 'add', label: `${name} a + b, a.requires_grad`, run: async (n) => (await ask({ cmd: 'add', n, grad: true })).ms },
     {
@@ -74,7 +76,7 @@ export async function torchCases(variant = TORCH_VARIANTS[0]) {
       run: async (n) => (await ask({ cmd: 'graph', n })).ms,
       grads: async () => (await ask({ cmd: 'grads' })).grads,
     },
-  ];
+  ]);
   let dir = null;
   /**
    * The training and conv cases: the shared data, batch order and weights go to the worker as
@@ -124,21 +126,21 @@ export async function torchCases(variant = TORCH_VARIANTS[0]) {
         grads: async () => (await ask({ cmd: 'conv_grads' })).grads,
       });
     }
-    return out;
+    return mark(out);
   };
 
   /** float32 matrix products a @ b in torch and in numpy (both on the worker's OpenBLAS). */
   const gemm = async (sizes = GEMM_SIZES) => {
     await ask({ cmd: 'gemm_init', sizes });
     const libs = [['torch', `${name} a @ b`], ['numpy', `numpy ${hello.numpy}${tag === 'torch' ? '' : ' SkylakeX'} a @ b`]];
-    return libs.flatMap(([lib, label]) => sizes.map((n) => ({
+    return mark(libs.flatMap(([lib, label]) => sizes.map((n) => ({
       id: `${lib === 'torch' ? tag : tag.replace('torch', 'numpy')}-gemm-${n}`,
       bench: `gemm-${n}`,
       label,
       library: lib,
       run: async (reps) => (await ask({ cmd: 'gemm', n, reps, lib })).ms,
       samplesPerRep: gemmFlops(n) / 1e9,
-    })));
+    }))));
   };
 
   const close = () => {

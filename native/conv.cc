@@ -1,9 +1,12 @@
 // Convolution's unfolding (im2col) and its adjoint (col2im), the js backend's loops
 // (src/backends/js/conv.ts) run in parallel over independent pieces: rows of the columns for
-// im2col, input channels for col2im, whose sums then add in the js backend's order (bit-exact).
+// im2col, input channels for col2im, whose sums then add in the js backend's order (bit-exact);
+// and the three convolution maps built on them and the GEMM, a sample at a time.
 #include <type_traits>
+#include <vector>
 
 #include "common.h"
+#include "gemm.h"
 #include "kernels.h"
 #include "thread-pool.h"
 
@@ -26,8 +29,8 @@ bool readConv(const Params& P, Conv* c) {
   return true;
 }
 
-// cols[(c·kH + i)·kW + j][(n·outH + p)·outW + q] = x[n, c, p·sH + i·dH − padTop, q·sW + j·dW − padLeft]
-// (0 in the padding: the output arrives zeroed).
+// cols[(c·kH + i)·kW + j][(n·outH + p)·outW + q] = x[n, c, p·sH + i·dH − padTop, q·sW + j·dW − padLeft],
+// 0 in the padding (written, so that a reused buffer needs no clearing).
 template <typename T>
 void im2col(const Conv& c, const T* x, T* cols) {
   const long plane = c.outH * c.outW;
@@ -43,19 +46,25 @@ void im2col(const Conv& c, const T* x, T* cols) {
         T* colBase = cols + row * columns + n * plane;
         for (long oh = 0; oh < c.outH; oh++) {
           const long ih = oh * c.strideH + i * c.dilationH - c.padTop;
-          if (ih < 0 || ih >= c.height) continue;
-          const T* xRow = xPlane + ih * c.width;
           T* colRow = colBase + oh * c.outW;
+          if (ih < 0 || ih >= c.height) {
+            for (long ow = 0; ow < c.outW; ow++) colRow[ow] = T(0);
+            continue;
+          }
+          const T* xRow = xPlane + ih * c.width;
           const long shift = j * c.dilationW - c.padLeft;
           if (c.strideW == 1) {
             // Contiguous on both sides: the in-bounds run of ow, copied whole.
             long lo = -shift > 0 ? -shift : 0;
             long hi = c.width - shift < c.outW ? c.width - shift : c.outW;
+            if (hi < lo) hi = lo;
+            for (long ow = 0; ow < lo && ow < c.outW; ow++) colRow[ow] = T(0);
             for (long ow = lo; ow < hi; ow++) colRow[ow] = xRow[ow + shift];
+            for (long ow = hi; ow < c.outW; ow++) colRow[ow] = T(0);
           } else {
             for (long ow = 0; ow < c.outW; ow++) {
               const long iw = ow * c.strideW + shift;
-              if (iw >= 0 && iw < c.width) colRow[ow] = xRow[iw];
+              colRow[ow] = iw >= 0 && iw < c.width ? xRow[iw] : T(0);
             }
           }
         }
@@ -96,6 +105,164 @@ void col2im(const Conv& c, const T* cols, T* x) {
   });
 }
 
+// ------------------------------------------------------------------ the convolution maps
+//
+// conv2d, conv2dInput and conv2dWeight as the js backend computes them (im2col, a product per
+// channel group, col2im), but one sample at a time: a sample's columns (taps × outH·outW) fit
+// in a thread's cache and are reused from a buffer kept per thread, so no batch-sized columns
+// are allocated, written and read back, and y and ∂L/∂x come out in [N, C, H, W] order with no
+// transpose. Samples go to the threads; a batch of one instead gives each product the threads.
+
+struct ConvProduct {
+  Conv c;
+  long outChannels, groups;
+  long cg() const { return c.channels / groups; }
+  long og() const { return outChannels / groups; }
+  long taps() const { return cg() * c.kernelH * c.kernelW; }
+  long plane() const { return c.outH * c.outW; }
+  long inPlane() const { return c.height * c.width; }
+  // The geometry of one sample's one group, for im2col and col2im.
+  Conv sample() const {
+    Conv one = c;
+    one.batch = 1;
+    one.channels = cg();
+    return one;
+  }
+};
+
+bool readConvProduct(const Params& P, ConvProduct* g) {
+  if (P.length < 16 || !readConv(P, &g->c)) return false;
+  g->outChannels = P.i(14);
+  g->groups = P.i(15);
+  return g->groups > 0 && g->c.channels % g->groups == 0 && g->outChannels % g->groups == 0;
+}
+
+// A buffer per thread and element type, grown as needed and kept.
+template <typename T>
+T* threadBuffer(size_t count) {
+  static thread_local std::vector<T> buffer;
+  if (buffer.size() < count) buffer.resize(count);
+  return buffer.data();
+}
+
+// Runs f(n, threads) for every sample n: spread over the pool with one thread per product when
+// there are several samples, else in turn with the pool's threads for each product.
+template <typename F>
+void forSamples(long batch, F&& f) {
+  const int pool = threadCount();
+  if (pool > 1 && batch > 1) {
+    parallelRange(static_cast<size_t>(batch), 1, [&](size_t n0, size_t n1) {
+      for (size_t n = n0; n < n1; n++) f(static_cast<long>(n), 1);
+    });
+  } else {
+    for (long n = 0; n < batch; n++) f(n, pool);
+  }
+}
+
+// y[n, group] = W[group] · im2col(x[n, group])
+template <typename T>
+void conv2d(const ConvProduct& g, const T* x, const T* w, T* y) {
+  const Conv one = g.sample();
+  const long taps = g.taps(), plane = g.plane(), og = g.og();
+  forSamples(g.c.batch, [&](long n, int threads) {
+    T* cols = threadBuffer<T>(static_cast<size_t>(taps * plane));
+    for (long gi = 0; gi < g.groups; gi++) {
+      im2col(one, x + (n * g.c.channels + gi * g.cg()) * g.inPlane(), cols);
+      chainrule::gemm(w + gi * og * taps, cols, y + (n * g.outChannels + gi * og) * plane, og, plane, taps, false, false, threads);
+    }
+  });
+}
+
+// ∂L/∂x[n, group] = col2im(W[group]ᵀ · g[n, group]); dx arrives zeroed.
+template <typename T>
+void conv2dInput(const ConvProduct& g, const T* gy, const T* w, T* dx) {
+  const Conv one = g.sample();
+  const long taps = g.taps(), plane = g.plane(), og = g.og();
+  forSamples(g.c.batch, [&](long n, int threads) {
+    T* cols = threadBuffer<T>(static_cast<size_t>(taps * plane));
+    for (long gi = 0; gi < g.groups; gi++) {
+      chainrule::gemm(w + gi * og * taps, gy + (n * g.outChannels + gi * og) * plane, cols, taps, plane, og, true, false, threads);
+      col2im(one, cols, dx + (n * g.c.channels + gi * g.cg()) * g.inPlane());
+    }
+  });
+}
+
+// ∂L/∂W[group] = Σ_n g[n, group] · im2col(x[n, group])ᵀ. The samples are split into as many
+// contiguous runs as threads, each summed into its own partial, and the partials added in run
+// order: the same result for the same thread count, whatever the timing.
+template <typename T>
+void conv2dWeight(const ConvProduct& g, const T* x, const T* gy, T* dw) {
+  const Conv one = g.sample();
+  const long taps = g.taps(), plane = g.plane(), og = g.og(), batch = g.c.batch;
+  const long size = g.outChannels * taps;
+  const int pool = threadCount();
+  const long runs = pool > 1 && batch > 1 ? (batch < pool ? batch : pool) : 1;
+  const int threads = runs > 1 ? 1 : pool;
+  std::vector<T> partials(static_cast<size_t>(runs * size), T(0));
+  auto run = [&](size_t r) {
+    T* cols = threadBuffer<T>(static_cast<size_t>(taps * plane + og * taps));
+    T* product = cols + taps * plane;
+    T* acc = partials.data() + r * size;
+    for (long n = batch * static_cast<long>(r) / runs; n < batch * static_cast<long>(r + 1) / runs; n++) {
+      for (long gi = 0; gi < g.groups; gi++) {
+        im2col(one, x + (n * g.c.channels + gi * g.cg()) * g.inPlane(), cols);
+        chainrule::gemm(gy + (n * g.outChannels + gi * og) * plane, cols, product, og, taps, plane, false, true, threads);
+        T* target = acc + gi * og * taps;
+        for (long e = 0; e < og * taps; e++) target[e] += product[e];
+      }
+    }
+  };
+  if (runs > 1) {
+    parallelFor(static_cast<size_t>(runs), run);
+  } else {
+    run(0);
+  }
+  for (long e = 0; e < size; e++) dw[e] = partials[e];
+  for (long r = 1; r < runs; r++) {
+    for (long e = 0; e < size; e++) dw[e] += partials[r * size + e];
+  }
+}
+
+// conv2d(x, w, y, P), conv2dInput(g, w, dx, P), conv2dWeight(x, g, dw, P): P holds the im2col
+// fields, outChannels and groups; the third array is the output (zeroed), float32 or float64.
+enum class Map { forward, input, weight };
+
+template <Map M>
+napi_value convProductBinding(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  size_t argc = 4;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  Array a, b, out;
+  Params P;
+  if (argc < 4 || !readArray(env, argv[0], &a) || !readArray(env, argv[1], &b) || !readArray(env, argv[2], &out) || !readParams(env, argv[3], &P)) return nullptr;
+  ConvProduct g;
+  bool ok = readConvProduct(P, &g) && a.dtype == out.dtype && b.dtype == out.dtype && (out.dtype == DType::f32 || out.dtype == DType::f64);
+  if (ok) {
+    const size_t image = static_cast<size_t>(g.c.imageSize());
+    const size_t kernel = static_cast<size_t>(g.outChannels * g.taps());
+    const size_t output = static_cast<size_t>(g.c.batch * g.outChannels * g.plane());
+    const size_t sizes[3][3] = {{image, kernel, output}, {output, kernel, image}, {image, output, kernel}};
+    const size_t* want = sizes[static_cast<int>(M)];
+    ok = a.length == want[0] && b.length == want[1] && out.length == want[2];
+  }
+  if (!ok) {
+    throwInternal(env, "conv2d: sizes or dtypes do not match the parameters");
+    return nullptr;
+  }
+  auto compute = [&](auto* tag) {
+    using T = std::remove_pointer_t<decltype(tag)>;
+    if (M == Map::forward) conv2d<T>(g, a.as<T>(), b.as<T>(), out.as<T>());
+    if (M == Map::input) conv2dInput<T>(g, a.as<T>(), b.as<T>(), out.as<T>());
+    if (M == Map::weight) conv2dWeight<T>(g, a.as<T>(), b.as<T>(), out.as<T>());
+  };
+  if (out.dtype == DType::f32) {
+    compute(static_cast<float*>(nullptr));
+  } else {
+    compute(static_cast<double*>(nullptr));
+  }
+  return nullptr;
+}
+
 // im2col(x, cols, P) and col2im(cols, x, P): the second array is the (zeroed) output.
 template <bool Forward>
 napi_value convBinding(napi_env env, napi_callback_info info) {
@@ -129,6 +296,9 @@ napi_value convBinding(napi_env env, napi_callback_info info) {
 void registerConv(napi_env env, napi_value exports) {
   defineFunction(env, exports, "im2col", convBinding<true>);
   defineFunction(env, exports, "col2im", convBinding<false>);
+  defineFunction(env, exports, "conv2d", convProductBinding<Map::forward>);
+  defineFunction(env, exports, "conv2dInput", convProductBinding<Map::input>);
+  defineFunction(env, exports, "conv2dWeight", convProductBinding<Map::weight>);
 }
 
 }  // namespace chainrule

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "common.h"
+#include "gemm.h"
 #include "isa.h"
 #include "kernels.h"
 #include "thread-pool.h"
@@ -195,6 +196,20 @@ GemmPath<float> pathFor<float>(Isa isa) { return pathF32(isa); }
 template <>
 GemmPath<double> pathFor<double>(Isa isa) { return pathF64(isa); }
 
+// The strides of op(A) and op(B) for row-major operands, A stored k×m when transposed and B n×k.
+template <typename T>
+Gemm<T> describe(long m, long n, long k, bool transA, bool transB) {
+  Gemm<T> g;
+  g.m = m;
+  g.n = n;
+  g.k = k;
+  g.ars = transA ? 1 : k;
+  g.acs = transA ? m : 1;
+  g.brs = transB ? 1 : n;
+  g.bcs = transB ? k : 1;
+  return g;
+}
+
 // Below this many multiply-adds per thread, a product is not split across threads.
 constexpr double kMacsPerThread = 64.0 * 64 * 64;
 
@@ -212,14 +227,7 @@ void matmulFloat(const T* a, const T* b, T* c, const MatmulShape& s) {
     return;
   }
   const GemmPath<T> path = pathFor<T>(currentIsa());
-  Gemm<T> g;
-  g.m = m;
-  g.n = n;
-  g.k = k;
-  g.ars = s.transA ? 1 : k;
-  g.acs = s.transA ? m : 1;
-  g.brs = s.transB ? 1 : n;
-  g.bcs = s.transB ? k : 1;
+  Gemm<T> g = describe<T>(m, n, k, s.transA, s.transB);
   const double macs = static_cast<double>(m) * n * k;
   // A matrix-vector product reads each element of the matrix once: packing it would only add a
   // pass. Everything else is packed, down to the smallest sizes (measured: packed 16³ takes
@@ -248,6 +256,35 @@ void matmulFloat(const T* a, const T* b, T* c, const MatmulShape& s) {
   }
   for (long bt = 0; bt < batch; bt++) one(bt, direct ? 1 : threads);
 }
+
+}  // namespace
+
+template <typename T>
+void gemm(const T* a, const T* b, T* c, long m, long n, long k, bool transA, bool transB, int threads) {
+  if (m == 0 || n == 0) return;
+  if (k == 0) {
+    for (long i = 0; i < m * n; i++) c[i] = T(0);
+    return;
+  }
+  const GemmPath<T> path = pathFor<T>(currentIsa());
+  Gemm<T> g = describe<T>(m, n, k, transA, transB);
+  g.a = a;
+  g.b = b;
+  g.c = c;
+  const int useful = static_cast<int>(static_cast<double>(m) * n * k / kMacsPerThread);
+  g.threads = threads < 1 || useful < 1 ? 1 : (useful < threads ? useful : threads);
+  if (m == 1 || n == 1) {
+    g.threads = 1;
+    path.direct(g);
+  } else {
+    path.packed(g);
+  }
+}
+
+template void gemm<float>(const float*, const float*, float*, long, long, long, bool, bool, int);
+template void gemm<double>(const double*, const double*, double*, long, long, long, bool, bool, int);
+
+namespace {
 
 // int32 products as the js backend computes them: each product and sum in double, stored with
 // ToInt32 after every addition when B is not transposed, after the whole dot product when it is.

@@ -80,6 +80,17 @@ export interface Backend {
   im2col(x: TypedArray, p: Conv2dParams): TypedArray;
   /** The adjoint of im2col: each column entry added back into zeros of x's shape where it was read. */
   col2im(cols: TypedArray, p: Conv2dParams): TypedArray;
+  /**
+   * The three bilinear maps of a 2-D convolution (ops/conv.ts derives each one's gradient from the
+   * other two), per channel group, all operands of one float dtype:
+   * conv2d: x [batch, channels, height, width] and w [outChannels, channels/groups, kernelH, kernelW]
+   * → y [batch, outChannels, outH, outW], y[n,o,p,q] = Σ_{c,i,j} w[o,c,i,j]·x[n, c, p·sH + i·dH − padTop, q·sW + j·dW − padLeft].
+   */
+  conv2d(x: TypedArray, w: TypedArray, p: ConvProductParams): TypedArray;
+  /** ∂L/∂x of conv2d from g (y's shape) and w: the full convolution of g with the flipped kernel. */
+  conv2dInput(g: TypedArray, w: TypedArray, p: ConvProductParams): TypedArray;
+  /** ∂L/∂w of conv2d from x and g (y's shape): the correlation of x with g, summed over the batch. */
+  conv2dWeight(x: TypedArray, g: TypedArray, p: ConvProductParams): TypedArray;
   /** Window maxima of [planes, height, width] and their indices within a plane (ih·width + iw); the first maximum wins a tie. */
   maxPool2d(x: TypedArray, p: MaxPool2dParams): { values: TypedArray; argmax: Int32Array };
   /** Zeros of [planes, height, width] with each g element added at its argmax. */
@@ -153,6 +164,12 @@ export interface Conv2dParams {
   padLeft: number;
   dilationH: number;
   dilationW: number;
+}
+
+/** A convolution's geometry with its channel counts: `channels` in, `outChannels` out, in `groups` groups. */
+export interface ConvProductParams extends Conv2dParams {
+  outChannels: number;
+  groups: number;
 }
 
 /** The geometry of pooling each [height, width] plane of [planes, height, width], padded alike on both sides. */

@@ -1,4 +1,4 @@
-import type { Backend, Conv2dParams } from '../backend/backend.js';
+import type { Backend, ConvProductParams } from '../backend/backend.js';
 import { promote, type DType, type TypedArray } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -25,10 +25,12 @@ import { defineOp, type OpDef } from './op.js';
 //                                  between its elements; padding ĝ by d(k−1) − pad on each side
 //                                  makes that a correlation with w reversed: a 'full' convolution.
 //
-// The kernels compute all three with im2col/col2im and a matrix product per channel group
-// (backends/js/conv.ts): cols = im2col(x), y = W·cols; ∂L/∂W = G·colsᵀ; ∂L/∂x = col2im(Wᵀ·G).
-// That is the same sum as the full convolution above without multiplying the zeros a stride
-// inserts; test/ops/conv-relation.test.ts checks the equivalence through the public conv2d.
+// The backend computes all three (Backend.conv2d, conv2dInput, conv2dWeight). The js backend
+// does it with im2col/col2im and a matrix product per channel group (backends/js/conv-products.ts):
+// cols = im2col(x), y = W·cols; ∂L/∂W = G·colsᵀ; ∂L/∂x = col2im(Wᵀ·G); the native one fuses the
+// same steps per sample. That is the same sum as the full convolution above without multiplying
+// the zeros a stride inserts; test/ops/conv-relation.test.ts checks the equivalence through the
+// public conv2d.
 
 /** The geometry of one convolution, shared by its three ops. */
 export interface ConvAttrs {
@@ -44,11 +46,12 @@ export interface ConvAttrs {
   groups: number;
 }
 
-function params(a: ConvAttrs, batch: number, channels: number): Conv2dParams {
+function params(a: ConvAttrs, batch: number, channels: number, outChannels: number): ConvProductParams {
   return {
     batch, channels, height: a.inSize[0], width: a.inSize[1], kernelH: a.kernel[0], kernelW: a.kernel[1],
     outH: a.outSize[0], outW: a.outSize[1], strideH: a.stride[0], strideW: a.stride[1],
     padTop: a.padding[0], padLeft: a.padding[1], dilationH: a.dilation[0], dilationW: a.dilation[1],
+    outChannels, groups: a.groups,
   };
 }
 
@@ -58,32 +61,14 @@ function common(be: Backend, a: Tensor, b: Tensor): [TypedArray, TypedArray, DTy
   return [a.dtype === dtype ? a.data : be.cast(a.data, dtype), b.dtype === dtype ? b.data : be.cast(b.data, dtype), dtype];
 }
 
-/** [N, C, P] ↔ [C, N, P]: products run over all samples at once with channels outermost. */
-function swapLeading(be: Backend, data: TypedArray, first: number, second: number, plane: number): TypedArray {
-  return first === 1 || second === 1 ? data : be.permute(data, [first, second, plane], [1, 0, 2]);
-}
-
-/**
- * The sizes of the per-group products: outG output channels and taps = (C/G)·kH·kW rows of cols
- * per group, columns = N·P (every sample's output positions side by side).
- */
-function dims(a: ConvAttrs, n: number, inC: number, outC: number): { groups: number; plane: number; columns: number; outG: number; taps: number } {
-  const groups = a.groups;
-  const plane = a.outSize[0] * a.outSize[1];
-  return { groups, plane, columns: n * plane, outG: outC / groups, taps: (inC / groups) * a.kernel[0] * a.kernel[1] };
-}
-
-// y = W·cols per group: [O/G, Cg·k] · [Cg·k, N·P] → [O, N·P], then samples first.
+// y = conv2d(x, w): each output is a window of x weighted by the kernel.
 export const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   name: 'conv2d',
   forward: (be, [x, w], a) => {
     const [n, inC] = x.shape;
     const outC = w.shape[0];
     const [xd, wd, dtype] = common(be, x, w);
-    const { groups, plane, columns, outG, taps } = dims(a, n, inC, outC);
-    const cols = be.im2col(xd, params(a, n, inC));
-    const y = be.matmul(wd, cols, { batch: groups, m: outG, n: columns, k: taps, transA: false, transB: false, strideA: outG * taps, strideB: taps * columns }, dtype);
-    return new Tensor(swapLeading(be, y, outC, n, plane), [n, outC, ...a.outSize], dtype);
+    return new Tensor(be.conv2d(xd, wd, params(a, n, inC, outC)), [n, outC, ...a.outSize], dtype);
   },
   // ∂L/∂x: the full convolution of g with the flipped kernel; ∂L/∂w: the correlation of x with g.
   vjp: (g, { inputs: [x, w], attrs }, needs) => [
@@ -93,18 +78,15 @@ export const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   local: '∂L/∂x = g ∗ flip(w) (full convolution), ∂L/∂w = x ⋆ g (correlation)',
 });
 
-// ∂L/∂x = col2im(Wᵀ·g) per group: [Cg·k, O/G] · [O/G, N·P], each column entry put back where
-// im2col read it. Bilinear in (g, w): ⟨h, T(g, w)⟩ = ⟨conv(h, w), g⟩.
+// ∂L/∂x = convTranspose2d(g, w): each output gradient entry goes back, weighted by the kernel,
+// to every input it was computed from. Bilinear in (g, w): ⟨h, T(g, w)⟩ = ⟨conv(h, w), g⟩.
 export const convTranspose2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   name: 'convTranspose2d',
   forward: (be, [g, w], a) => {
     const [n, outC] = g.shape;
     const inC = w.shape[1] * a.groups;
     const [gd, wd, dtype] = common(be, g, w);
-    const { groups, plane, columns, outG, taps } = dims(a, n, inC, outC);
-    const gT = swapLeading(be, gd, n, outC, plane);
-    const cols = be.matmul(wd, gT, { batch: groups, m: taps, n: columns, k: outG, transA: true, transB: false, strideA: outG * taps, strideB: outG * columns }, dtype);
-    return new Tensor(be.col2im(cols, params(a, n, inC)), [n, inC, ...a.inSize], dtype);
+    return new Tensor(be.conv2dInput(gd, wd, params(a, n, inC, outC)), [n, inC, ...a.inSize], dtype);
   },
   vjp: (h, { inputs: [g, w], attrs }, needs) => [
     needs[0] ? apply(conv2dOp, [h, w], attrs) : null,
@@ -113,19 +95,15 @@ export const convTranspose2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   local: 'the adjoint of conv2d in its input: ∂/∂g = conv2d(h, w), ∂/∂w = h ⋆ g',
 });
 
-// ∂L/∂W = g·colsᵀ per group: [O/G, N·P] · [N·P, Cg·k], summing over samples and positions.
-// Bilinear in (x, g): ⟨h, W(x, g)⟩ = ⟨conv(x, h), g⟩.
+// ∂L/∂W = conv2dWeight(x, g): at each kernel offset, the sum over samples and positions of the
+// input there times the output gradient. Bilinear in (x, g): ⟨h, W(x, g)⟩ = ⟨conv(x, h), g⟩.
 export const conv2dWeightOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   name: 'conv2dWeight',
   forward: (be, [x, g], a) => {
     const [n, inC] = x.shape;
     const outC = g.shape[1];
     const [xd, gd, dtype] = common(be, x, g);
-    const { groups, plane, columns, outG, taps } = dims(a, n, inC, outC);
-    const cols = be.im2col(xd, params(a, n, inC));
-    const gT = swapLeading(be, gd, n, outC, plane);
-    const dw = be.matmul(gT, cols, { batch: groups, m: outG, n: taps, k: columns, transA: false, transB: true, strideA: outG * columns, strideB: taps * columns }, dtype);
-    return new Tensor(dw, [outC, inC / groups, ...a.kernel], dtype);
+    return new Tensor(be.conv2dWeight(xd, gd, params(a, n, inC, outC)), [outC, inC / a.groups, ...a.kernel], dtype);
   },
   vjp: (h, { inputs: [x, g], attrs }, needs) => [
     needs[0] ? apply(convTranspose2dOp, [g, h], attrs) : null,

@@ -1,4 +1,4 @@
-import type { Backend, BinaryOp, Conv2dParams, MatmulParams, Pool2dParams, UnaryOp } from '../../backend/backend.js';
+import type { Backend, BinaryOp, Conv2dParams, ConvProductParams, MatmulParams, Pool2dParams, UnaryOp } from '../../backend/backend.js';
 import { allocate, dtypeOf, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
 import { jsBackend } from '../js/index.js';
@@ -308,6 +308,27 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
       return out;
     },
 
+    conv2d(x, w, p) {
+      if (x instanceof Int32Array || convMacs(p) < SMALL.matmulMacs) return jsBackend.conv2d(x, w, p);
+      const out = allocate(dtypeOf(x), p.batch * p.outChannels * p.outH * p.outW);
+      addon.conv2d(x, w, out, convProductParams(p));
+      return out;
+    },
+
+    conv2dInput(g, w, p) {
+      if (g instanceof Int32Array || convMacs(p) < SMALL.matmulMacs) return jsBackend.conv2dInput(g, w, p);
+      const out = allocate(dtypeOf(g), p.batch * p.channels * p.height * p.width);
+      addon.conv2dInput(g, w, out, convProductParams(p));
+      return out;
+    },
+
+    conv2dWeight(x, g, p) {
+      if (x instanceof Int32Array || convMacs(p) < SMALL.matmulMacs) return jsBackend.conv2dWeight(x, g, p);
+      const out = allocate(dtypeOf(x), p.outChannels * (p.channels / p.groups) * p.kernelH * p.kernelW);
+      addon.conv2dWeight(x, g, out, convProductParams(p));
+      return out;
+    },
+
     maxPool2d(x, p) {
       if (x.length < SMALL.movement) return jsBackend.maxPool2d(x, p);
       const values = allocate(dtypeOf(x), p.planes * p.outH * p.outW);
@@ -376,9 +397,21 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
     },
   };
 
+  /** Multiply-adds of one convolution map (all three have the same count). */
+  function convMacs(p: ConvProductParams): number {
+    return p.batch * p.outChannels * p.outH * p.outW * (p.channels / p.groups) * p.kernelH * p.kernelW;
+  }
+
   function convParams(p: Conv2dParams): Float64Array {
     const fields = [p.batch, p.channels, p.height, p.width, p.kernelH, p.kernelW, p.outH, p.outW, p.strideH, p.strideW, p.padTop, p.padLeft, p.dilationH, p.dilationW];
     for (let i = 0; i < fields.length; i++) P[i] = fields[i];
+    return P;
+  }
+
+  function convProductParams(p: ConvProductParams): Float64Array {
+    convParams(p);
+    P[14] = p.outChannels;
+    P[15] = p.groups;
     return P;
   }
 
