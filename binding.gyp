@@ -6,6 +6,7 @@
       "target_name": "chainrule_native",
       "sources": [
         "native/addon.cc",
+        "native/allocator.cc",
         "native/conv.cc",
         "native/elementwise.cc",
         "native/gather.cc",

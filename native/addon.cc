@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "allocator.h"
 #include "common.h"
 #include "isa.h"
 #include "kernels.h"
@@ -121,6 +122,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bestIsa", Napi::Function::New(env, BestIsa, "bestIsa"));
   exports.Set("threads", Napi::Function::New(env, GetThreads, "threads"));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads, "setThreads"));
+  const bool tuned = tuneAllocator();
+  exports.Set("allocatorTuned", Napi::Function::New(env, [tuned](const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), tuned); }, "allocatorTuned"));
   registerConv(env, exports);
   registerElementwise(env, exports);
   registerGather(env, exports);

@@ -15,7 +15,7 @@ namespace {
 
 // The codes of UNARY_CODES and BINARY_CODES in src/backends/native/addon.ts.
 enum UnaryOp { kNeg, kExp, kLog, kSqrt, kAbs, kSign, kReciprocal, kSquare, kTanh, kSigmoid, kRelu, kLeakyRelu, kGelu, kErf };
-enum BinaryOp { kAdd, kSub, kMul, kDiv, kPow, kMaximum, kMinimum, kEq, kNe, kLt, kLe, kGt, kGe, kTanhGrad, kSigmoidGrad };
+enum BinaryOp { kAdd, kSub, kMul, kDiv, kPow, kMaximum, kMinimum, kEq, kNe, kLt, kLe, kGt, kGe, kTanhGrad, kSigmoidGrad, kReluGrad };
 
 template <int Op>
 using OpTag = std::integral_constant<int, Op>;
@@ -138,6 +138,8 @@ inline TC binaryOf(TC a, TC b) {
   else if constexpr (Op == kLe) return a <= b ? TC(1) : TC(0);
   else if constexpr (Op == kGt) return a > b ? TC(1) : TC(0);
   else if constexpr (Op == kGe) return a >= b ? TC(1) : TC(0);
+  // relu's backward passes g = a where the input x = b is positive, else 0 (NaN x included).
+  else if constexpr (Op == kReluGrad) return b > TC(0) ? a : TC(0);
   // The fused derivative rules, g·(1 − y²) and g·y·(1 − y) with g = a, y = b, in double as the
   // js backend computes them, so float32 results round once, alike.
   else if constexpr (Op == kTanhGrad) {
@@ -169,6 +171,7 @@ bool withBinaryOp(long op, F&& f) {
     case kGe: f(OpTag<kGe>()); return true;
     case kTanhGrad: f(OpTag<kTanhGrad>()); return true;
     case kSigmoidGrad: f(OpTag<kSigmoidGrad>()); return true;
+    case kReluGrad: f(OpTag<kReluGrad>()); return true;
   }
   return false;
 }

@@ -13,7 +13,7 @@ export type UnaryOp =
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
-  | 'tanhGrad' | 'sigmoidGrad';
+  | 'tanhGrad' | 'sigmoidGrad' | 'reluGrad';
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 export type ArgReduceOp = 'argmax' | 'argmin';

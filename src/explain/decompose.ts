@@ -244,7 +244,7 @@ const concat: Expansion = {
 };
 
 const ELEMENTWISE_OPS = [
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'where', 'clamp', 'tanhGrad', 'sigmoidGrad',
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'where', 'clamp', 'tanhGrad', 'sigmoidGrad', 'reluGrad',
   'neg', 'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'tanh', 'sigmoid', 'relu', 'leakyRelu', 'erf', 'gelu', 'cast',
 ];
 

@@ -74,7 +74,7 @@ export function localFormula(node: Node, name: string, inputs: readonly string[]
 // Ops whose every output element depends on one element of each input (reshape, cast and clone
 // move or convert elements one to one), so their local gradient is one number per element.
 const ELEMENTWISE = new Set([
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'where', 'clamp', 'tanhGrad', 'sigmoidGrad',
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'where', 'clamp', 'tanhGrad', 'sigmoidGrad', 'reluGrad',
   'neg', 'exp', 'log', 'sqrt', 'square', 'abs', 'sign', 'tanh', 'sigmoid', 'relu', 'leakyRelu', 'erf', 'gelu',
   'reshape', 'cast', 'clone',
 ]);

@@ -57,11 +57,13 @@ export interface NativeInfo {
   isa: NativeIsa;
   supportedIsas: NativeIsa[];
   threads: number;
+  /** glibc keeps freed arrays' memory for reuse (CHAINRULE_MALLOC_TUNING=0 turns that off). */
+  allocatorTuned: boolean;
 }
 
 export function nativeInfo(): NativeInfo | null {
   const addon = nativeAddon();
-  return addon === null ? null : { isa: addon.isa(), supportedIsas: addon.supportedIsas(), threads: addon.threads() };
+  return addon === null ? null : { isa: addon.isa(), supportedIsas: addon.supportedIsas(), threads: addon.threads(), allocatorTuned: addon.allocatorTuned() };
 }
 
 /**

@@ -64,7 +64,15 @@ export const sigmoidGradOp = binaryOp('sigmoidGrad', 'sigmoidGrad', 'float', (gg
   needs[0] ? sigmoidGrad(gg, y) : null,
   needs[1] ? gg.mul(g).mul(sub(1, y.mul(2))) : null,
 ], '∂/∂g = y(1 − y), ∂/∂y = g(1 − 2y)');
+// relu's backward, the gate that passes the upstream gradient g where relu's input x was
+// positive and blocks it elsewhere (at 0 too, as PyTorch): one pass instead of a mask and a
+// product. It is linear in g; in x it is flat wherever it has a derivative.
+export const reluGradOp = binaryOp('reluGrad', 'reluGrad', 'promote', (gg, { inputs: [, x] }, needs) => [
+  needs[0] ? reluGrad(gg, x) : null,
+  null,
+], '∂/∂g = 1 where x > 0 else 0, ∂/∂x = 0');
 export const tanhGrad = (g: Tensor, y: Tensor): Tensor => apply(tanhGradOp, [g, y], undefined);
+export const reluGrad = (g: Tensor, x: Tensor): Tensor => apply(reluGradOp, [g, x], undefined);
 export const sigmoidGrad = (g: Tensor, y: Tensor): Tensor => apply(sigmoidGradOp, [g, y], undefined);
 export const eqOp = binaryOp('eq', 'eq', 'mask', 'not-differentiable', '');
 export const neOp = binaryOp('ne', 'ne', 'mask', 'not-differentiable', '');

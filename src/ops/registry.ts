@@ -1,5 +1,5 @@
 import {
-  addOp, clampOp, divOp, eqOp, geOp, gtOp, leOp, ltOp, maximumOp, minimumOp, mulOp, neOp, powOp, sigmoidGradOp, subOp, tanhGradOp, whereOp,
+  addOp, clampOp, divOp, eqOp, geOp, gtOp, leOp, ltOp, maximumOp, minimumOp, mulOp, neOp, powOp, reluGradOp, sigmoidGradOp, subOp, tanhGradOp, whereOp,
 } from './binary.js';
 import { conv2dOp, conv2dWeightOp, convTranspose2dOp } from './conv.js';
 import { gatherOp, scatterAddOp } from './gather.js';
@@ -18,7 +18,7 @@ import {
  */
 export const OPS: Readonly<Record<string, OpDef>> = Object.fromEntries(
   ([
-    addOp, subOp, mulOp, divOp, powOp, maximumOp, minimumOp, tanhGradOp, sigmoidGradOp, eqOp, neOp, ltOp, leOp, gtOp, geOp, whereOp, clampOp,
+    addOp, subOp, mulOp, divOp, powOp, maximumOp, minimumOp, tanhGradOp, sigmoidGradOp, reluGradOp, eqOp, neOp, ltOp, leOp, gtOp, geOp, whereOp, clampOp,
     negOp, expOp, logOp, sqrtOp, squareOp, absOp, signOp, tanhOp, sigmoidOp, reluOp, leakyReluOp, erfOp, geluOp,
     sumOp, maxOp, minOp, argmaxOp, argminOp, softmaxOp, logSoftmaxOp,
     matmulOp, gatherOp, scatterAddOp,

@@ -2,7 +2,7 @@ import type { UnaryOp } from '../backend/backend.js';
 import { floatOf, type DType } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
-import { add, gt, sigmoidGrad, tanhGrad, where } from './binary.js';
+import { add, gt, reluGrad, sigmoidGrad, tanhGrad, where } from './binary.js';
 import { defineOp, type OpDef, type Vjp } from './op.js';
 import { zerosLike } from '../tensor/creation.js';
 
@@ -43,7 +43,7 @@ export const tanhOp = unaryOp('tanh', 'tanh', FLOAT_ONLY, (g, { output: y }) => 
 // σ'(x) = σ(x)(1 − σ(x))
 export const sigmoidOp = unaryOp('sigmoid', 'sigmoid', FLOAT_ONLY, (g, { output: y }) => [sigmoidGrad(g, y)], '∂y/∂x = y(1 − y)');
 // relu'(x) = 1 for x > 0, else 0 (0 at the kink, as PyTorch).
-export const reluOp = unaryOp('relu', 'relu', !FLOAT_ONLY, (g, { inputs: [x] }) => [g.mul(gt(x, 0))], '∂y/∂x = 1 if x > 0 else 0');
+export const reluOp = unaryOp('relu', 'relu', !FLOAT_ONLY, (g, { inputs: [x] }) => [reluGrad(g, x)], '∂y/∂x = 1 if x > 0 else 0');
 // leakyRelu'(x) = 1 for x > 0, else the slope.
 export const leakyReluOp = unaryOp<{ negativeSlope: number }>(
   'leakyRelu', 'leakyRelu', FLOAT_ONLY,

@@ -74,6 +74,24 @@ describe('native convolution and pooling kernels', () => {
     }
   });
 
+  it('2×2 max pooling at stride 2 (its own fast loop) with ties, NaN and odd sizes', () => {
+    const rng = new Rng(54);
+    for (const dtype of FLOAT_DTYPES) {
+      for (let t = 0; t < 30; t++) {
+        const height = rng.int(2, 15), width = rng.int(2, 15);
+        const p = { planes: rng.int(1, 9), height, width, kernelH: 2, kernelW: 2, outH: Math.floor(height / 2), outW: Math.floor(width / 2), strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
+        const x = rng.array(dtype, p.planes * height * width, -2, 2);
+        for (let i = 0; i < x.length; i++) x[i] = Math.round(x[i]); // many ties
+        for (let k = 0; k < t % 4; k++) x[rng.int(0, x.length - 1)] = NaN;
+        const what = `${dtype} ${JSON.stringify(p)}`;
+        const got = native.maxPool2d(x, p);
+        const want = jsBackend.maxPool2d(x, p);
+        expectSame(got.values, want.values, `maxPool2d values ${what}`);
+        expectSame(got.argmax, want.argmax, `maxPool2d argmax ${what}`);
+      }
+    }
+  });
+
   it('average pooling and its backward, counting padding or not', () => {
     const rng = new Rng(53);
     for (const dtype of FLOAT_DTYPES) {

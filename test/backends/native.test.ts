@@ -57,6 +57,16 @@ describe('the native addon', () => {
     }
     expect(run('bogus').stderr).toMatch(/CHAINRULE_NATIVE_ISA=bogus is not one of/);
   });
+
+  it('tunes glibc\'s allocator on load unless CHAINRULE_MALLOC_TUNING=0', () => {
+    const run = (value: string | undefined) => spawnSync(process.execPath, ['-e', `process.stdout.write(String(require(${JSON.stringify(ADDON_PATH)}).allocatorTuned()))`], {
+      env: { ...process.env, CHAINRULE_MALLOC_TUNING: value }, encoding: 'utf8',
+    });
+    // glibc is what Linux distributions other than Alpine ship; elsewhere the setting does not exist.
+    const glibc = process.platform === 'linux' && typeof (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } })?.header?.glibcVersionRuntime === 'string';
+    expect(run(undefined).stdout).toBe(String(glibc));
+    expect(run('0').stdout).toBe('false');
+  });
 });
 
 describe("importing 'chainrule/node'", () => {

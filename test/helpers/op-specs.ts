@@ -4,7 +4,7 @@ import {
   sigmoid, sign, slice, softmax, sqrt, square, squeeze, stack, sub, sum, tanh, tensor, transpose, unsqueeze, vjp, where,
   type DType, type Shape, type Tensor,
 } from '../../src/index.js';
-import { sigmoidGrad, tanhGrad } from '../../src/ops/binary.js';
+import { reluGrad, sigmoidGrad, tanhGrad } from '../../src/ops/binary.js';
 import { CONV_SPECS } from './conv-specs.js';
 
 /**
@@ -134,6 +134,8 @@ export const SPECS: readonly OpSpec[] = [
   // that second derivatives through tanh and sigmoid stay exact.
   binary('tanhGrad', tanhGrad, REAL, true),
   binary('sigmoidGrad', sigmoidGrad, REAL, true),
+  // relu's backward gate: linear in g, flat in x away from its step at 0.
+  binary('reluGrad', reluGrad, [REAL, AWAY0], false),
   binary('pow', pow, [{ kind: 'range', lo: 0.5, hi: 2 }, REAL], true),
   binary('maximum', maximum, DISTINCT, false),
   binary('minimum', minimum, DISTINCT, false),

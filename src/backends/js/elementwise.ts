@@ -63,6 +63,7 @@ export function binary(
     case 'ge': for (let i = 0; i < n; i++) out[i] = a[i * sa] >= b[i * sb] ? 1 : 0; break;
     case 'tanhGrad': for (let i = 0; i < n; i++) { const y = b[i * sb]; out[i] = a[i * sa] * (1 - y * y); } break;
     case 'sigmoidGrad': for (let i = 0; i < n; i++) { const y = b[i * sb]; out[i] = a[i * sa] * y * (1 - y); } break;
+    case 'reluGrad': for (let i = 0; i < n; i++) out[i] = b[i * sb] > 0 ? a[i * sa] : 0; break;
   }
   return out;
 }

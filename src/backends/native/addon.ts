@@ -23,6 +23,8 @@ export interface NativeAddon {
   bestIsa(): NativeIsa;
   threads(): number;
   setThreads(n: number): number;
+  /** Whether the addon set glibc's allocator to keep freed arrays' memory (native/allocator.cc). */
+  allocatorTuned(): boolean;
 
   unary(x: TypedArray, out: TypedArray, P: Float64Array): void;
   binary(a: TypedArray, b: TypedArray, out: TypedArray, P: Float64Array): void;
@@ -62,7 +64,7 @@ export const UNARY_CODES: Readonly<Record<UnaryOp, number>> = {
 
 export const BINARY_CODES: Readonly<Record<BinaryOp, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6,
-  eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12, tanhGrad: 13, sigmoidGrad: 14,
+  eq: 7, ne: 8, lt: 9, le: 10, gt: 11, ge: 12, tanhGrad: 13, sigmoidGrad: 14, reluGrad: 15,
 };
 
 export const REDUCE_CODES: Readonly<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2, prod: 3 };
