@@ -1,6 +1,6 @@
 // `npm run bench`: chainrule against its peers, measured in one run.
 //
-//   node bench/run.js [--quick] [--only=add,graph,gemm,mlp,cnn,conv] [--backends=js,native] [--no-torch] [--no-tfjs] [--no-jax]
+//   node bench/run.js [--quick] [--only=add,graph,gemm,mlp,cnn,conv,memory] [--backends=js,native] [--no-torch] [--no-tfjs] [--no-jax]
 //
 // Six sections (see bench/README.md): dispatch — a tiny add on shape-[1] float32 tensors (ops/s)
 // and forward+backward of a 999-op scalar graph (ms); float32 GEMM at n = 64…1024 (GFLOP/s);
@@ -22,12 +22,15 @@ import { TORCH_VARIANTS, torchCases } from './torch.js';
 import { jaxConvCase, jaxDispatchCases, jaxGemmCases, jaxTrainingCases, loadJax } from './jax.js';
 import { GEMM_SIZES, SLOW_MAX, chainruleGemmCases, gemmBench, gemmOperands, tfjsGemmCases } from './gemm.js';
 import { LEAVES, OPS, STEPS, maxAbsDiff, referenceGradients } from './graph.js';
+import { MEMORY_STEPS, measureMemory } from './memory.js';
 import { CONV, LR, MODELS, trainingSetup } from './training.js';
 
 const SECTIONS = {
   add: ['add'], graph: ['graph'], gemm: GEMM_SIZES.map(gemmBench), mlp: ['mlp-small', 'mlp-large'], cnn: ['cnn'], conv: ['conv'],
+  // Not timed in rounds: each library trains in a process of its own (bench/memory.js).
+  memory: [],
 };
-const USAGE = 'usage: node bench/run.js [--quick] [--only=add,graph,gemm,mlp,cnn,conv] [--backends=js,native] [--no-torch] [--no-tfjs] [--no-jax]';
+const USAGE = 'usage: node bench/run.js [--quick] [--only=add,graph,gemm,mlp,cnn,conv,memory] [--backends=js,native] [--no-torch] [--no-tfjs] [--no-jax]';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
@@ -46,6 +49,9 @@ const sections = only === undefined ? Object.keys(SECTIONS) : only.split(',');
 const benches = new Set(sections.flatMap((x) => SECTIONS[x]));
 const trainingModels = Object.keys(MODELS).filter((m) => benches.has(m));
 const wantConv = benches.has('conv');
+const wantMemory = sections.includes('memory');
+// The models whose training memory is measured, and the steps each trains (fewer in --quick).
+const MEMORY_MODELS = ['mlp-small', 'cnn'];
 const gemmSizes = GEMM_SIZES.filter((n) => benches.has(gemmBench(n)));
 
 // Per benchmark: the unit, and the timing settings [quick, full]. A training sample is at least
@@ -105,9 +111,9 @@ let setup = null;
 const operands = gemmSizes.length > 0 ? gemmOperands(cr, gemmSizes) : null;
 const slowSizes = gemmSizes.filter((n) => n <= SLOW_MAX);
 const backendLabels = {};
-if (trainingModels.length > 0 || wantConv || gemmSizes.length > 0) {
+if (trainingModels.length > 0 || wantConv || wantMemory || gemmSizes.length > 0) {
   const node = await import('../dist/node/index.js');
-  if (trainingModels.length > 0 || wantConv) setup = await trainingSetup(cr, node.loadMnist);
+  if (trainingModels.length > 0 || wantConv || wantMemory) setup = await trainingSetup(cr, node.loadMnist);
   const wanted = option('backends')?.split(',');
   const available = cr.listBackends();
   for (const b of wanted ?? []) if (!available.includes(b)) notes.push(`chainrule backend ${b} is not available (have ${available.join(', ')})`);
@@ -488,6 +494,28 @@ if (tfjs) {
 
 // ------------------------------------------------------------------------------ targets
 
+// ------------------------------------------------------------------------------- memory
+
+let memory = null;
+if (wantMemory) {
+  const skip = [...(flag('no-tfjs') ? ['tfjs'] : []), ...(flag('no-jax') ? ['jax'] : []), ...(flag('no-torch') || torches.length === 0 ? ['torch'] : [])];
+  if (!('native' in backendLabels)) skip.push('chainrule-native');
+  const stepsFor = (m) => (quick ? Math.max(2, MEMORY_STEPS[m] / 4) : MEMORY_STEPS[m]);
+  log();
+  log('peak memory: each library trains in a fresh process of its own (bench/memory.js) …');
+  memory = await measureMemory(setup, MEMORY_MODELS, { torchWorker: () => torchCases(TORCH_VARIANTS[0]).then((t) => (t.missing ? null : t)), skip, stepsFor });
+  const mib = (kib) => (kib / 1024).toFixed(0);
+  for (const [model, m] of Object.entries(memory)) {
+    log();
+    log(`${MODELS[model].title}: resident memory (MiB) of a process that trains ${m.steps} SGD steps of batch ${m.batch}`);
+    log(`  ${pad('library', 40)}${lpad('loaded', 10)}${lpad('peak', 10)}${lpad('peak − loaded', 16)}`);
+    for (const r of Object.values(m.runs)) {
+      if (r.error) log(`  ${pad(r.label, 40)}  not measured: ${r.error}`);
+      else log(`  ${pad(r.label, 40)}${lpad(mib(r.beforeKiB), 10)}${lpad(mib(r.peakKiB), 10)}${lpad(mib(r.peakKiB - r.beforeKiB), 16)}`);
+    }
+  }
+}
+
 // The issue's targets, as ratios of medians from this run. A library measured in several forms
 // (PyTorch as installed and with SkylakeX kernels; numpy and torch for OpenBLAS) counts with its
 // best; chainrule counts with its best backend in the training sections.
@@ -558,6 +586,7 @@ const out = {
   gradientCheck,
   convCheck,
   accuracy,
+  memory,
   checksPassed,
   seconds: (performance.now() - t0) / 1000,
 };

@@ -147,5 +147,11 @@ export async function torchCases(variant = TORCH_VARIANTS[0]) {
     child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n');
     if (dir !== null) rmSync(dir, { recursive: true, force: true });
   };
-  return { cases, training, gemm, version: hello.version, numpy: hello.numpy, threads: hello.threads, close };
+  /** The worker's resident set now and its peak so far, in KiB (Linux). */
+  const memory = async () => {
+    const { rssKiB, peakKiB } = await ask({ cmd: 'memory' });
+    return { rssKiB, peakKiB };
+  };
+
+  return { cases, training, gemm, memory, version: hello.version, numpy: hello.numpy, threads: hello.threads, close };
 }

@@ -35,6 +35,9 @@ Matrix products (float32, square; operands drawn once per size):
   {"cmd": "gemm_init", "sizes": [...]}
   {"cmd": "gemm", "n": N, "reps": R, "lib": "torch" | "numpy"}
                                                    R products a @ b of size N: {"ms"}
+Memory (for bench/memory.js, in a worker of its own):
+  {"cmd": "memory"}                                {"rssKiB": the resident set now,
+                                                   "peakKiB": its peak so far}
 The first line written, before any request, says whether torch could be imported.
 
 Environment: CHAINRULE_BENCH_THREADS sets torch's intra-op threads (default: every core, as the
@@ -274,6 +277,12 @@ def handle(req):
         reply({"ok": True})
     elif cmd == "gemm":
         reply({"ms": gemm_cmd(req["n"], req["reps"], req["lib"])})
+    elif cmd == "memory":
+        import resource
+        with open("/proc/self/statm") as f:
+            rss_pages = int(f.read().split()[1])
+        reply({"rssKiB": rss_pages * os.sysconf("SC_PAGE_SIZE") // 1024,
+               "peakKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})
     elif cmd == "quit":
         return False
     else:
