@@ -25,6 +25,7 @@ struct Gemm {
   long m, n, k;
   long ars, acs;  // op(A)(i, p) = a[i·ars + p·acs]
   long brs, bcs;  // op(B)(p, j) = b[p·brs + j·bcs]
+  long ldc;       // C(i, j) = c[i·ldc + j]
   int threads;
 };
 
@@ -207,6 +208,7 @@ Gemm<T> describe(long m, long n, long k, bool transA, bool transB) {
   g.acs = transA ? m : 1;
   g.brs = transB ? 1 : n;
   g.bcs = transB ? k : 1;
+  g.ldc = n;
   return g;
 }
 
