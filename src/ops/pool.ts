@@ -1,5 +1,6 @@
 import type { AvgPool2dParams, MaxPool2dParams } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
+import type { TypedArray } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
@@ -43,9 +44,17 @@ function avgParams(a: AvgPoolAttrs, planes: number): AvgPool2dParams {
 // and kept on the node as an int32 input (the indices PyTorch saves), so the gradient goes to that
 // position only, and the backward op's own gradient picks at the same indices: the pair are each
 // other's adjoint, like gather and scatterAdd, and higher derivatives follow.
+// maxPoolNd has just run the kernel, whose values are this op's output when it picks from the
+// same input: it leaves them here for the forward to take instead of picking them again.
+let found: { x: TypedArray; values: TypedArray } | null = null;
+
 export const maxPool2dOp: OpDef<MaxPoolAttrs> = defineOp<MaxPoolAttrs>({
   name: 'maxPool2d',
   forward: (be, [x, indices], a) => {
+    const size = x.shape[0] * x.shape[1] * a.outSize[0] * a.outSize[1];
+    const ready = found !== null && found.x === x.data && found.values.length === size ? found.values : null;
+    found = null;
+    if (ready !== null) return new Tensor(ready, [x.shape[0], x.shape[1], ...a.outSize], x.dtype);
     const [n, c] = x.shape;
     const plane = a.inSize[0] * a.inSize[1];
     const out = a.outSize[0] * a.outSize[1];
@@ -168,6 +177,7 @@ function maxPoolNd(fn: string, dims: 1 | 2, input: Tensor, kernelSize: Size2d | 
   // Without a graph to record, the kernel's values are the answer; with one, the op picks the
   // same values at the argmax so that the node holds the indices its gradient needs.
   if (!x4.requiresGrad || !isGradEnabled()) return restore(new Tensor(values, shape, x.dtype));
+  found = { x: x4.data, values };
   return restore(apply(maxPool2dOp, [x4, new Tensor(argmax, shape, 'int32')], attrs));
 }
 
