@@ -159,9 +159,10 @@ void forSamples(long batch, F&& f) {
   }
 }
 
-// y[n, group] = W[group] · im2col(x[n, group])
+// y[n, group] = W[group] · im2col(x[n, group]) (+ bias[o] on channel o's plane, while the
+// sample's outputs are still in cache; bias may be null).
 template <typename T>
-void conv2d(const ConvProduct& g, const T* x, const T* w, T* y) {
+void conv2d(const ConvProduct& g, const T* x, const T* w, const T* bias, T* y) {
   const Conv one = g.sample();
   const long taps = g.taps(), plane = g.plane(), og = g.og();
   forSamples(g.c.batch, [&](long n, int threads) {
@@ -169,6 +170,13 @@ void conv2d(const ConvProduct& g, const T* x, const T* w, T* y) {
     for (long gi = 0; gi < g.groups; gi++) {
       im2col(one, x + (n * g.c.channels + gi * g.cg()) * g.inPlane(), cols);
       chainrule::gemm(w + gi * og * taps, cols, y + (n * g.outChannels + gi * og) * plane, og, plane, taps, false, false, threads);
+    }
+    if (bias != nullptr) {
+      for (long o = 0; o < g.outChannels; o++) {
+        T* row = y + (n * g.outChannels + o) * plane;
+        const T b = bias[o];
+        for (long i = 0; i < plane; i++) row[i] += b;
+      }
     }
   });
 }
@@ -223,20 +231,26 @@ void conv2dWeight(const ConvProduct& g, const T* x, const T* gy, T* dw) {
   }
 }
 
-// conv2d(x, w, y, P), conv2dInput(g, w, dx, P), conv2dWeight(x, g, dw, P): P holds the im2col
-// fields, outChannels and groups; the third array is the output (zeroed), float32 or float64.
+// conv2d(x, w, y, P, bias), conv2dInput(g, w, dx, P), conv2dWeight(x, g, dw, P): P holds the
+// im2col fields, outChannels and groups; the third array is the output (zeroed), float32 or
+// float64; conv2d's bias is null or one value per output channel.
 enum class Map { forward, input, weight };
 
 template <Map M>
 napi_value convProductBinding(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  size_t argc = 4;
+  napi_value argv[5];
+  size_t argc = 5;
   napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  Array a, b, out;
+  Array a, b, out, bias;
   Params P;
   if (argc < 4 || !readArray(env, argv[0], &a) || !readArray(env, argv[1], &b) || !readArray(env, argv[2], &out) || !readParams(env, argv[3], &P)) return nullptr;
+  napi_valuetype biasType = napi_null;
+  if (M == Map::forward && argc > 4) napi_typeof(env, argv[4], &biasType);
+  const bool hasBias = biasType != napi_null && biasType != napi_undefined;
+  if (hasBias && !readArray(env, argv[4], &bias)) return nullptr;
   ConvProduct g;
-  bool ok = readConvProduct(P, &g) && a.dtype == out.dtype && b.dtype == out.dtype && (out.dtype == DType::f32 || out.dtype == DType::f64);
+  bool ok = readConvProduct(P, &g) && a.dtype == out.dtype && b.dtype == out.dtype && (out.dtype == DType::f32 || out.dtype == DType::f64) &&
+            (!hasBias || (bias.dtype == out.dtype && bias.length == static_cast<size_t>(g.outChannels)));
   if (ok) {
     const size_t image = static_cast<size_t>(g.c.imageSize());
     const size_t kernel = static_cast<size_t>(g.outChannels * g.taps());
@@ -251,7 +265,7 @@ napi_value convProductBinding(napi_env env, napi_callback_info info) {
   }
   auto compute = [&](auto* tag) {
     using T = std::remove_pointer_t<decltype(tag)>;
-    if (M == Map::forward) conv2d<T>(g, a.as<T>(), b.as<T>(), out.as<T>());
+    if (M == Map::forward) conv2d<T>(g, a.as<T>(), b.as<T>(), hasBias ? bias.as<T>() : nullptr, out.as<T>());
     if (M == Map::input) conv2dInput<T>(g, a.as<T>(), b.as<T>(), out.as<T>());
     if (M == Map::weight) conv2dWeight<T>(g, a.as<T>(), b.as<T>(), out.as<T>());
   };

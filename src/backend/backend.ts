@@ -84,9 +84,11 @@ export interface Backend {
    * The three bilinear maps of a 2-D convolution (ops/conv.ts derives each one's gradient from the
    * other two), per channel group, all operands of one float dtype:
    * conv2d: x [batch, channels, height, width] and w [outChannels, channels/groups, kernelH, kernelW]
-   * → y [batch, outChannels, outH, outW], y[n,o,p,q] = Σ_{c,i,j} w[o,c,i,j]·x[n, c, p·sH + i·dH − padTop, q·sW + j·dW − padLeft].
+   * → y [batch, outChannels, outH, outW], y[n,o,p,q] = bias[o] + Σ_{c,i,j} w[o,c,i,j]·x[n, c, p·sH + i·dH − padTop, q·sW + j·dW − padLeft],
+   * the bias term left out when bias is null. Adding it here, while each sample's outputs are in
+   * cache, saves a pass over the largest activations of a CNN.
    */
-  conv2d(x: TypedArray, w: TypedArray, p: ConvProductParams): TypedArray;
+  conv2d(x: TypedArray, w: TypedArray, p: ConvProductParams, bias: TypedArray | null): TypedArray;
   /** ∂L/∂x of conv2d from g (y's shape) and w: the full convolution of g with the flipped kernel. */
   conv2dInput(g: TypedArray, w: TypedArray, p: ConvProductParams): TypedArray;
   /** ∂L/∂w of conv2d from x and g (y's shape): the correlation of x with g, summed over the batch. */

@@ -154,10 +154,10 @@ function softmaxOf(log: boolean): Expansion {
   };
 }
 
-// y[n, o, p, q] = Σ_{c, i, j} x[n, c, p·s + i·d − pad, q·s + j·d − pad]·w[o, c, i, j], taps in
-// the zero padding left out.
+// y[n, o, p, q] = Σ_{c, i, j} x[n, c, p·s + i·d − pad, q·s + j·d − pad]·w[o, c, i, j] (+ b[o]),
+// taps in the zero padding left out; the bias is the last term, as the backend adds it last.
 const conv2d: Expansion = {
-  make: (node, [X, Wt]) => {
+  make: (node, [X, Wt, B]) => {
     const [x, w] = node.inputs;
     const a = attrs<ConvAttrs>(node);
     const [N, , H, Wd] = x.shape;
@@ -182,6 +182,7 @@ const conv2d: Expansion = {
                 }
               }
             }
+            if (B !== undefined) terms.push(B[o]);
             out.push(fold(terms, node.output.dtype));
           }
         }
@@ -191,7 +192,7 @@ const conv2d: Expansion = {
   },
   cost: (node) => {
     const w = node.inputs[1];
-    return node.output.size * Math.max(1, 2 * (w.size / w.shape[0]) - 1);
+    return node.output.size * (Math.max(1, 2 * (w.size / w.shape[0]) - 1) + (node.inputs.length > 2 ? 1 : 0));
   },
 };
 

@@ -180,7 +180,7 @@ function build(output: Tensor, c: Context): Ledger {
       name,
       op: node.op.name,
       expression: expression(node, name, inputNames),
-      rule: node.op.local ?? '',
+      rule: typeof node.op.local === 'function' ? node.op.local(node) : node.op.local ?? '',
       localKind: kind,
       value: shown(t, t),
       upstream: seen === undefined ? null : shown(t, seen.upstream),

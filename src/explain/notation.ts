@@ -34,7 +34,7 @@ function rightHand(node: Node, inputs: readonly string[]): string {
     const tB = attr<boolean>(node, 'transB') ? 'ᵀ' : '';
     return `${a}${tA}·${b}${tB}`;
   }
-  if (op === 'conv2d') return `${a} ⋆ ${b}`;
+  if (op === 'conv2d') return inputs.length > 2 ? `${a} ⋆ ${b} + ${operand(inputs[2])}` : `${a} ⋆ ${b}`;
   if (op === 'sum') return `Σ ${a}`;
   if (op in PREFIX) return `${PREFIX[op]}(${inputs.join(', ')})`;
   return `${op}(${inputs.join(', ')})`;

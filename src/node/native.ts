@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { getBackend, listBackends, registerBackend, setBackend } from '../backend/registry.js';
 import { createNativeBackend, type NativeAddon, type NativeIsa } from '../backends/native/index.js';
+import { allocate, type DType, type TypedArray } from '../tensor/dtype.js';
 
 export type { NativeAddon, NativeIsa } from '../backends/native/index.js';
 
@@ -48,8 +49,22 @@ export function registerNativeBackend(): boolean {
   if (listBackends().includes('native')) return true;
   const addon = nativeAddon();
   if (addon === null) return false;
-  registerBackend(createNativeBackend(addon));
+  registerBackend(createNativeBackend(addon, { allocateUninitialized }));
   return true;
+}
+
+const BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4 };
+const CONSTRUCTORS = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
+
+/**
+ * An array for a kernel to fill, in memory Node does not zero first (Buffer.allocUnsafeSlow: its
+ * own ArrayBuffer, not a slice of the shared pool). Measured here for a 1.4 MB array made and
+ * then written once: 89 µs zeroed, 49 µs not. Below 4 KiB V8's zeroed arrays are as fast.
+ */
+function allocateUninitialized(dtype: DType, size: number): TypedArray {
+  const bytes = size * BYTES[dtype];
+  if (bytes < 4096) return allocate(dtype, size);
+  return new CONSTRUCTORS[dtype](Buffer.allocUnsafeSlow(bytes).buffer, 0, size);
 }
 
 /** What the native backend runs on: instruction set, the ones this CPU could run, threads. */

@@ -61,21 +61,25 @@ function common(be: Backend, a: Tensor, b: Tensor): [TypedArray, TypedArray, DTy
   return [a.dtype === dtype ? a.data : be.cast(a.data, dtype), b.dtype === dtype ? b.data : be.cast(b.data, dtype), dtype];
 }
 
-// y = conv2d(x, w): each output is a window of x weighted by the kernel.
+// y = conv2d(x, w[, b]): each output is a window of x weighted by the kernel, plus its channel's
+// bias when there is one (added by the backend while each sample's outputs are in cache).
 export const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   name: 'conv2d',
-  forward: (be, [x, w], a) => {
+  forward: (be, [x, w, b], a) => {
     const [n, inC] = x.shape;
     const outC = w.shape[0];
     const [xd, wd, dtype] = common(be, x, w);
-    return new Tensor(be.conv2d(xd, wd, params(a, n, inC, outC)), [n, outC, ...a.outSize], dtype);
+    const bd = b === undefined ? null : b.dtype === dtype ? b.data : be.cast(b.data, dtype);
+    return new Tensor(be.conv2d(xd, wd, params(a, n, inC, outC), bd), [n, outC, ...a.outSize], dtype);
   },
-  // ∂L/∂x: the full convolution of g with the flipped kernel; ∂L/∂w: the correlation of x with g.
+  // ∂L/∂x: the full convolution of g with the flipped kernel; ∂L/∂w: the correlation of x with g;
+  // ∂L/∂b: g summed over everything but its channel.
   vjp: (g, { inputs: [x, w], attrs }, needs) => [
     needs[0] ? apply(convTranspose2dOp, [g, w], attrs) : null,
     needs[1] ? apply(conv2dWeightOp, [x, g], attrs) : null,
+    ...(needs.length > 2 ? [needs[2] ? g.sum([0, 2, 3]) : null] : []),
   ],
-  local: '∂L/∂x = g ∗ flip(w) (full convolution), ∂L/∂w = x ⋆ g (correlation)',
+  local: (node) => `∂L/∂x = g ∗ flip(w) (full convolution), ∂L/∂w = x ⋆ g (correlation)${node.inputs.length > 2 ? ', ∂L/∂b = Σ g over samples and positions' : ''}`,
 });
 
 // ∂L/∂x = convTranspose2d(g, w): each output gradient entry goes back, weighted by the kernel,
@@ -195,9 +199,8 @@ function convNd(fn: string, dims: 1 | 2, input: Tensor, weight: Tensor, bias: Te
   const { x4, restore } = batched(fn, x, dims);
   const attrs = convAttrs(fn, dims, x, x4, w, options);
   const b = checkBias(fn, bias, w.shape[0], x.dtype);
-  let y = apply(conv2dOp, [x4, dims === 1 ? w.unsqueeze(2) : w], attrs);
-  if (b !== null) y = y.add(b.reshape(1, -1, 1, 1));
-  return restore(y);
+  const w4 = dims === 1 ? w.unsqueeze(2) : w;
+  return restore(apply(conv2dOp, b === null ? [x4, w4] : [x4, w4, b], attrs));
 }
 
 /**

@@ -32,8 +32,11 @@ export interface OpDef<A = unknown> {
   readonly name: string;
   forward(be: Backend, xs: readonly Tensor[], attrs: A): Tensor;
   readonly vjp: Vjp<A> | 'not-differentiable';
-  /** The local gradient in the lectures' notation, for explain. */
-  readonly local?: string;
+  /**
+   * The local gradient in the lectures' notation, for explain; a function where it depends on
+   * the node (conv2d's has a bias term only when the node has a bias input).
+   */
+  readonly local?: string | ((node: Node<A>) => string);
 }
 
 export function defineOp<A = undefined>(def: OpDef<A>): OpDef<A> {

@@ -57,8 +57,11 @@ describe('native convolution maps against the js backend', () => {
               scale: Float64Array.from(f(abs(a), abs(b)), (v) => v * eps), ulps: 2 * k + 2,
             });
             const taps = cg * p.kernelH * p.kernelW;
-            expectSame(native.conv2d(x, w, p), jsBackend.conv2d(x, w, p), `conv2d ${what}`,
-              bound((a, b) => jsBackend.conv2d(a, b, p), x, w, taps));
+            // Every other case with a bias, which the kernel adds to each sample's outputs.
+            const bias = t % 2 === 0 ? rng.array(dtype, p.outChannels) : null;
+            const absBias = bias === null ? null : abs(bias);
+            expectSame(native.conv2d(x, w, p, bias), jsBackend.conv2d(x, w, p, bias), `conv2d ${what}${bias === null ? '' : ' with bias'}`,
+              bound((a, b) => jsBackend.conv2d(a, b, p, absBias), x, w, taps + 1));
             expectSame(native.conv2dInput(g, w, p), jsBackend.conv2dInput(g, w, p), `conv2dInput ${what}`,
               bound((a, b) => jsBackend.conv2dInput(a, b, p), g, w, (p.outChannels / p.groups) * p.kernelH * p.kernelW));
             expectSame(native.conv2dWeight(x, g, p), jsBackend.conv2dWeight(x, g, p), `conv2dWeight ${what}`,
@@ -76,10 +79,17 @@ describe('native convolution maps against the js backend', () => {
     const w = new Float32Array(3 * 2 * 9);
     let message = '';
     try {
-      addon.conv2d(x, w.subarray(1), new Float32Array(p.batch * 3 * 9), P);
+      addon.conv2d(x, w.subarray(1), new Float32Array(p.batch * 3 * 9), P, null);
     } catch (err) {
       message = (err as Error).message;
     }
     if (!/conv2d: sizes or dtypes do not match/.test(message)) throw new Error(`expected a size error, got "${message}"`);
+    message = '';
+    try {
+      addon.conv2d(x, w, new Float32Array(p.batch * 3 * 9), P, new Float32Array(2));
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    if (!/conv2d: sizes or dtypes do not match/.test(message)) throw new Error(`expected a size error for a bias of 2 values for 3 channels, got "${message}"`);
   });
 });

@@ -19,9 +19,14 @@ export function requireAddon(): NativeAddon {
 
 export const addon = requireAddon();
 
-/** The native backend with every size threshold at 0, so that every call reaches C++. */
+/**
+ * The native backend with every size threshold at 0, so that every call reaches C++. Outputs that
+ * the backend does not zero (Node's uninitialised memory in use) arrive here filled with a poison
+ * value instead, so that an element a kernel fails to write fails the comparison with js.
+ */
 export const native: Backend = createNativeBackend(addon, {
   thresholds: { elementwise: 0, transcendental: 0, reduce: 0, movement: 0, matmulMacs: 0, optimizer: 0 },
+  allocateUninitialized: (dtype, size) => allocate(dtype, size).fill(dtype === 'int32' ? 0x5a5a5a5a : -1.2345e30),
 });
 
 export const ALL_ISAS: readonly NativeIsa[] = ['avx512', 'avx2', 'avx512-tiles', 'generic'];

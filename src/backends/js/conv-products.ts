@@ -24,11 +24,23 @@ function sizes(p: ConvProductParams): { plane: number; columns: number; outG: nu
   return { plane, columns: p.batch * plane, outG: p.outChannels / p.groups, taps: (p.channels / p.groups) * p.kernelH * p.kernelW };
 }
 
-export function conv2d(x: TypedArray, w: TypedArray, p: ConvProductParams): TypedArray {
+export function conv2d(x: TypedArray, w: TypedArray, p: ConvProductParams, bias: TypedArray | null): TypedArray {
   const { plane, columns, outG, taps } = sizes(p);
   const cols = im2col(x, p);
-  const y = matmul(w, cols, { batch: p.groups, m: outG, n: columns, k: taps, transA: false, transB: false, strideA: outG * taps, strideB: taps * columns }, dtypeOf(x));
-  return swapLeading(y, p.outChannels, p.batch, plane);
+  const y = swapLeading(
+    matmul(w, cols, { batch: p.groups, m: outG, n: columns, k: taps, transA: false, transB: false, strideA: outG * taps, strideB: taps * columns }, dtypeOf(x)),
+    p.outChannels, p.batch, plane,
+  );
+  if (bias !== null) {
+    for (let n = 0; n < p.batch; n++) {
+      for (let o = 0; o < p.outChannels; o++) {
+        const b = bias[o];
+        const row = (n * p.outChannels + o) * plane;
+        for (let i = row; i < row + plane; i++) y[i] += b;
+      }
+    }
+  }
+  return y;
 }
 
 export function conv2dInput(g: TypedArray, w: TypedArray, p: ConvProductParams): TypedArray {

@@ -55,6 +55,12 @@ export const DEFAULT_THRESHOLDS: Readonly<NativeThresholds> = {
 export interface NativeBackendOptions {
   /** Size thresholds (see DEFAULT_THRESHOLDS); zeros send every call to C++, as tests do. */
   thresholds?: Partial<NativeThresholds>;
+  /**
+   * Makes the output array of a kernel that writes every element, without zeroing it first:
+   * zeroing is a pass over memory that the kernel's own pass then repeats (src/node/native.ts
+   * gives Node's uninitialised buffers). Outputs that kernels add into are always zeroed.
+   */
+  allocateUninitialized?: (dtype: DType, size: number) => TypedArray;
 }
 
 const TRANSCENDENTAL = new Set(['exp', 'log', 'tanh', 'sigmoid', 'gelu', 'erf', 'pow']);
@@ -66,6 +72,7 @@ const TRANSCENDENTAL = new Set(['exp', 'log', 'tanh', 'sigmoid', 'gelu', 'erf', 
  */
 export function createNativeBackend(addon: NativeAddon, options: NativeBackendOptions = {}): Backend {
   const SMALL: NativeThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
+  const fresh = options.allocateUninitialized ?? allocate;
   // The tiniest arrays, the bulk of a scalar graph's ops, leave after one comparison (the op's
   // class is looked up only between the two thresholds), so dispatch costs js nothing measurable.
   const small = (n: number, op: string): boolean =>
@@ -84,14 +91,14 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
   };
   const castTo = (x: TypedArray, dtype: DType): TypedArray => {
     if (dtypeOf(x) === dtype) return x;
-    const out = allocate(dtype, x.length);
+    const out = fresh(dtype, x.length);
     addon.cast(x, out);
     return out;
   };
 
   // permute, expand and slice are one strided copy: out[i…] = x[offset + Σ i_d·strides_d].
   const strided = (x: TypedArray, outShape: Shape, strides: readonly number[], offset: number): TypedArray => {
-    const out = allocate(dtypeOf(x), sizeOf(outShape));
+    const out = fresh(dtypeOf(x), sizeOf(outShape));
     const rank = outShape.length;
     params(2 + 2 * rank);
     P[0] = offset;
@@ -107,14 +114,14 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
   const jsUnary = jsBackend.unary;
   const jsBinary = jsBackend.binary;
   const nativeUnary = (op: UnaryOp, x: TypedArray, outDtype: DType, param: number): TypedArray => {
-    const out = allocate(outDtype, x.length);
+    const out = fresh(outDtype, x.length);
     P[0] = UNARY_CODES[op];
     P[1] = param;
     addon.unary(x, out, P);
     return out;
   };
   const nativeBinary = (op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape, outDtype: DType, n: number): TypedArray => {
-    const out = allocate(outDtype, n);
+    const out = fresh(outDtype, n);
     params(4 + 3 * outShape.length);
     P[0] = BINARY_CODES[op];
     putShape(putShape(putShape(1, outShape), aShape), bShape);
@@ -141,7 +148,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
       if (n < SMALL.elementwise || outShape.length > NATIVE_MAX_RANK) {
         return jsBackend.where(cond, condShape, a, aShape, b, bShape, outShape, outDtype);
       }
-      const out = allocate(outDtype, n);
+      const out = fresh(outDtype, n);
       params(4 + 4 * outShape.length);
       putShape(putShape(putShape(putShape(0, outShape), condShape), aShape), bShape);
       addon.where(cond, castTo(a, outDtype), castTo(b, outDtype), out, P);
@@ -150,7 +157,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     clamp(x, min, max) {
       if (x.length < SMALL.elementwise) return jsBackend.clamp(x, min, max);
-      const out = allocate(dtypeOf(x), x.length);
+      const out = fresh(dtypeOf(x), x.length);
       P[0] = min;
       P[1] = max;
       addon.clamp(x, out, P);
@@ -159,7 +166,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     cast(x, dtype) {
       if (x.length < SMALL.elementwise) return jsBackend.cast(x, dtype);
-      const out = allocate(dtype, x.length);
+      const out = fresh(dtype, x.length);
       addon.cast(x, out);
       return out;
     },
@@ -197,7 +204,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
     softmax(x, shape, axis, log) {
       if (x.length < SMALL.transcendental || x instanceof Int32Array) return jsBackend.softmax(x, shape, axis, log);
       const [outer, size, inner] = around(shape, axis);
-      const out = allocate(dtypeOf(x), x.length);
+      const out = fresh(dtypeOf(x), x.length);
       P[0] = log ? 1 : 0;
       P[1] = outer;
       P[2] = size;
@@ -209,7 +216,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
     matmul(a, b, p: MatmulParams, outDtype) {
       const { batch, m, n, k } = p;
       if (batch * m * n * k < SMALL.matmulMacs) return jsBackend.matmul(a, b, p, outDtype);
-      const out = allocate(outDtype, batch * m * n);
+      const out = fresh(outDtype, batch * m * n);
       P[0] = batch;
       P[1] = m;
       P[2] = n;
@@ -270,7 +277,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
       let total = 0;
       for (const s of shapes) total += s[axis] * inner;
       if (outer * total < SMALL.movement) return jsBackend.concat(xs, shapes, axis, outDtype);
-      const out = allocate(outDtype, outer * total);
+      const out = fresh(outDtype, outer * total);
       params(2 + xs.length);
       P[0] = outer;
       P[1] = xs.length;
@@ -281,7 +288,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     gather(x, shape, index, indexShape, axis) {
       if (index.length < SMALL.movement || shape.length === 0 || shape.length > NATIVE_MAX_RANK) return jsBackend.gather(x, shape, index, indexShape, axis);
-      const out = allocate(dtypeOf(x), index.length);
+      const out = fresh(dtypeOf(x), index.length);
       addon.gather(x, index, out, indexParams(axis, indexShape, shape));
       return out;
     },
@@ -296,7 +303,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
     im2col(x, p) {
       const size = p.channels * p.kernelH * p.kernelW * p.batch * p.outH * p.outW;
       if (size < SMALL.movement) return jsBackend.im2col(x, p);
-      const out = allocate(dtypeOf(x), size);
+      const out = fresh(dtypeOf(x), size);
       addon.im2col(x, out, convParams(p));
       return out;
     },
@@ -308,10 +315,10 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
       return out;
     },
 
-    conv2d(x, w, p) {
-      if (x instanceof Int32Array || convMacs(p) < SMALL.matmulMacs) return jsBackend.conv2d(x, w, p);
-      const out = allocate(dtypeOf(x), p.batch * p.outChannels * p.outH * p.outW);
-      addon.conv2d(x, w, out, convProductParams(p));
+    conv2d(x, w, p, bias) {
+      if (x instanceof Int32Array || convMacs(p) < SMALL.matmulMacs) return jsBackend.conv2d(x, w, p, bias);
+      const out = fresh(dtypeOf(x), p.batch * p.outChannels * p.outH * p.outW);
+      addon.conv2d(x, w, out, convProductParams(p), bias);
       return out;
     },
 
@@ -324,15 +331,15 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     conv2dWeight(x, g, p) {
       if (x instanceof Int32Array || convMacs(p) < SMALL.matmulMacs) return jsBackend.conv2dWeight(x, g, p);
-      const out = allocate(dtypeOf(x), p.outChannels * (p.channels / p.groups) * p.kernelH * p.kernelW);
+      const out = fresh(dtypeOf(x), p.outChannels * (p.channels / p.groups) * p.kernelH * p.kernelW);
       addon.conv2dWeight(x, g, out, convProductParams(p));
       return out;
     },
 
     maxPool2d(x, p) {
       if (x.length < SMALL.movement) return jsBackend.maxPool2d(x, p);
-      const values = allocate(dtypeOf(x), p.planes * p.outH * p.outW);
-      const argmax = new Int32Array(values.length);
+      const values = fresh(dtypeOf(x), p.planes * p.outH * p.outW);
+      const argmax = fresh('int32', values.length) as Int32Array;
       addon.maxPool2d(x, values, argmax, poolParams(p, p.dilationH, p.dilationW));
       return { values, argmax };
     },
@@ -346,7 +353,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     avgPool2d(x, p) {
       if (x.length < SMALL.movement) return jsBackend.avgPool2d(x, p);
-      const y = allocate(dtypeOf(x), p.planes * p.outH * p.outW);
+      const y = fresh(dtypeOf(x), p.planes * p.outH * p.outW);
       addon.avgPool2d(x, y, poolParams(p, p.countIncludePad ? 1 : 0, 0));
       return y;
     },
