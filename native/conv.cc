@@ -2,6 +2,7 @@
 // (src/backends/js/conv.ts) run in parallel over independent pieces: rows of the columns for
 // im2col, input channels for col2im, whose sums then add in the js backend's order (bit-exact);
 // and the three convolution maps built on them and the GEMM, a sample at a time.
+#include <algorithm>
 #include <type_traits>
 #include <vector>
 
@@ -197,7 +198,10 @@ void conv2dInput(const ConvProduct& g, const T* gy, const T* w, T* dx) {
 
 // ∂L/∂W[group] = Σ_n g[n, group] · im2col(x[n, group])ᵀ. The samples are split into as many
 // contiguous runs as threads, each summed into its own partial, and the partials added in run
-// order: the same result for the same thread count, whatever the timing.
+// order: the same result for the same thread count, whatever the timing. With one group, a few
+// samples' columns go side by side into one product (and their rows of g with them), so that
+// each weight is one dot product over at least ~512 positions: a small plane (11×11 positions,
+// 121 terms) would leave each dot product too short to pay for its final sum across lanes.
 template <typename T>
 void conv2dWeight(const ConvProduct& g, const T* x, const T* gy, T* dw) {
   const Conv one = g.sample();
@@ -206,12 +210,31 @@ void conv2dWeight(const ConvProduct& g, const T* x, const T* gy, T* dw) {
   const int pool = threadCount();
   const long runs = pool > 1 && batch > 1 ? (batch < pool ? batch : pool) : 1;
   const int threads = runs > 1 ? 1 : pool;
+  const long together = g.groups == 1 ? (512 + plane - 1) / plane : 1;
   std::vector<T> partials(static_cast<size_t>(runs * size), T(0));
   auto run = [&](size_t r) {
-    T* cols = threadBuffer<T>(static_cast<size_t>(taps * plane + og * taps));
-    T* product = cols + taps * plane;
+    const long n0 = batch * static_cast<long>(r) / runs, n1 = batch * static_cast<long>(r + 1) / runs;
+    const long most = together < n1 - n0 ? together : (n1 - n0 > 0 ? n1 - n0 : 1);
+    T* cols = threadBuffer<T>(static_cast<size_t>(taps * plane * most + og * taps + og * plane * most));
+    T* product = cols + taps * plane * most;
+    T* rows = product + og * taps;
     T* acc = partials.data() + r * size;
-    for (long n = batch * static_cast<long>(r) / runs; n < batch * static_cast<long>(r + 1) / runs; n++) {
+    for (long n = n0; n < n1; n += most) {
+      const long count = n1 - n < most ? n1 - n : most;
+      if (count > 1) {
+        Conv part = one;
+        part.batch = count;
+        im2col(part, x + n * g.c.channels * g.inPlane(), cols);
+        for (long o = 0; o < og; o++) {
+          for (long j = 0; j < count; j++) {
+            const T* from = gy + ((n + j) * g.outChannels + o) * plane;
+            std::copy(from, from + plane, rows + (o * count + j) * plane);
+          }
+        }
+        chainrule::gemm(rows, cols, product, og, taps, count * plane, false, true, threads);
+        for (long e = 0; e < og * taps; e++) acc[e] += product[e];
+        continue;
+      }
       for (long gi = 0; gi < g.groups; gi++) {
         im2col(one, x + (n * g.c.channels + gi * g.cg()) * g.inPlane(), cols);
         chainrule::gemm(gy + (n * g.outChannels + gi * og) * plane, cols, product, og, taps, plane, false, true, threads);
