@@ -232,12 +232,14 @@ for (const c of active) {
 // OpenBLAS's threads (PyTorch's and numpy's) busy-wait for about 0.1 s after each product
 // before they sleep (its THREAD_TIMEOUT, 2^28 cycles), holding a core that the next case, in
 // this process, would want: measured here, a PyTorch sample could halve the speed of the
-// chainrule or TF.js sample after it. So after a sample of a worker process comes a pause
-// before a case of another process runs (and none between a worker's own samples).
+// chainrule or TF.js sample after it. The other way round, V8's helper threads go on sweeping
+// and marking the garbage of this process's sample while a worker's sample runs. So whenever
+// the next case runs in another process, a pause comes first (none between one process's own
+// samples). After a warm-up, always.
 const SETTLE_MS = 150;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function settle(c, next) {
-  if (c.worker !== undefined && next?.worker !== c.worker) await sleep(SETTLE_MS);
+  if (next === null || (c.worker ?? 'main') !== (next.worker ?? 'main')) await sleep(SETTLE_MS);
 }
 
 /** Repeats per sample: grows n until one sample lasts about `target` ms. */

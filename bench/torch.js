@@ -64,7 +64,7 @@ export async function torchCases(variant = TORCH_VARIANTS[0]) {
   }
   await ask({ cmd: 'init', leaves: LEAVES, mul: Array.from(MUL), add: Array.from(ADD) });
 
-  // Every case says which worker process runs it (run.js pauses after its samples: see SETTLE_MS).
+  // Every case says which worker process runs it (run.js pauses between processes' samples: see SETTLE_MS).
   const mark = (list) => list.map((c) => ({ ...c, worker: tag }));
   const cases = mark([
     { id: `${tag}-add`, bench: 'add', label: `${name} a + b`, run: async (n) => (await ask({ cmd: 'add', n, grad: false })).ms },
