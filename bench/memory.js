@@ -77,7 +77,7 @@ export async function measureMemory(setup, models, { torchWorker, skip = [], ste
         if (t !== null) {
           try {
             const [c] = await t.training(setup, [model], false);
-            const before = await t.memory();
+            const before = await t.memory(true);
             await c.run(steps);
             const after = await t.memory();
             results[model].runs.torch = { label: `PyTorch ${t.version}`, beforeKiB: before.rssKiB, peakKiB: after.peakKiB };

@@ -147,9 +147,9 @@ export async function torchCases(variant = TORCH_VARIANTS[0]) {
     child.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n');
     if (dir !== null) rmSync(dir, { recursive: true, force: true });
   };
-  /** The worker's resident set now and its peak so far, in KiB (Linux). */
-  const memory = async () => {
-    const { rssKiB, peakKiB } = await ask({ cmd: 'memory' });
+  /** The worker's resident set now and its peak (since the last reset), in KiB (Linux). */
+  const memory = async (reset = false) => {
+    const { rssKiB, peakKiB } = await ask({ cmd: 'memory', reset });
     return { rssKiB, peakKiB };
   };
 

@@ -36,8 +36,8 @@ Matrix products (float32, square; operands drawn once per size):
   {"cmd": "gemm", "n": N, "reps": R, "lib": "torch" | "numpy"}
                                                    R products a @ b of size N: {"ms"}
 Memory (for bench/memory.js, in a worker of its own):
-  {"cmd": "memory"}                                {"rssKiB": the resident set now,
-                                                   "peakKiB": its peak so far}
+  {"cmd": "memory", "reset": bool}                 {"rssKiB": the resident set now,
+                                                   "peakKiB": its peak since the last reset}
 The first line written, before any request, says whether torch could be imported.
 
 Environment: CHAINRULE_BENCH_THREADS sets torch's intra-op threads (default: every core, as the
@@ -278,11 +278,14 @@ def handle(req):
     elif cmd == "gemm":
         reply({"ms": gemm_cmd(req["n"], req["reps"], req["lib"])})
     elif cmd == "memory":
-        import resource
-        with open("/proc/self/statm") as f:
-            rss_pages = int(f.read().split()[1])
-        reply({"rssKiB": rss_pages * os.sysconf("SC_PAGE_SIZE") // 1024,
-               "peakKiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss})
+        # Linux's high-water mark of the resident set; "reset" first lowers it to the resident
+        # set now (clear_refs 5), so that the peak is that of what follows, not of the setup.
+        if req.get("reset"):
+            with open("/proc/self/clear_refs", "w") as f:
+                f.write("5")
+        with open("/proc/self/status") as f:
+            status = dict(line.split(":", 1) for line in f if ":" in line)
+        reply({"rssKiB": int(status["VmRSS"].split()[0]), "peakKiB": int(status["VmHWM"].split()[0])})
     elif cmd == "quit":
         return False
     else:
