@@ -255,8 +255,9 @@ void conv2dWeight(const ConvProduct& g, const T* x, const T* gy, T* dw) {
 }
 
 // conv2d(x, w, y, P, bias), conv2dInput(g, w, dx, P), conv2dWeight(x, g, dw, P): P holds the
-// im2col fields, outChannels and groups; the third array is the output (zeroed), float32 or
-// float64; conv2d's bias is null or one value per output channel.
+// im2col fields, outChannels and groups; the third array is the output, float32 or float64, which
+// conv2d and conv2dWeight overwrite and conv2dInput adds into (zeroed); conv2d's bias is null or
+// one value per output channel.
 enum class Map { forward, input, weight };
 
 template <Map M>

@@ -40,7 +40,10 @@ export interface NativeAddon {
   concat(xs: readonly TypedArray[], out: TypedArray, P: Float64Array): void;
   im2col(x: TypedArray, cols: TypedArray, P: Float64Array): void;
   col2im(cols: TypedArray, x: TypedArray, P: Float64Array): void;
-  /** P: the im2col fields, then outChannels and groups; the third array is the (zeroed) output. */
+  /**
+   * P: the im2col fields, then outChannels and groups; the third array is the output, which
+   * conv2d and conv2dWeight overwrite and conv2dInput (zeroed) adds into.
+   */
   conv2d(x: TypedArray, w: TypedArray, y: TypedArray, P: Float64Array, bias: TypedArray | null): void;
   conv2dInput(g: TypedArray, w: TypedArray, dx: TypedArray, P: Float64Array): void;
   conv2dWeight(x: TypedArray, g: TypedArray, dw: TypedArray, P: Float64Array): void;
