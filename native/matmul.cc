@@ -8,10 +8,8 @@
 #include "isa.h"
 #include "kernels.h"
 #include "thread-pool.h"
+#include "vectors.h"
 
-#if CHAINRULE_X86_PATHS
-#include <immintrin.h>
-#endif
 
 namespace chainrule {
 namespace {
@@ -90,10 +88,6 @@ struct GemmPath {
 namespace chainrule {
 namespace {
 namespace isa_avx512 {
-typedef float VF __attribute__((vector_size(64)));
-typedef double VD __attribute__((vector_size(64)));
-inline VF fmadd(VF a, VF b, VF c) { return _mm512_fmadd_ps(a, b, c); }
-inline VD fmadd(VD a, VD b, VD c) { return _mm512_fmadd_pd(a, b, c); }
 #include "matmul-isa.inc"
 void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 14, 2, 192, 14 * 16, 4096>(g); }
 void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 14, 2, 192, 14 * 8, 2048>(g); }
@@ -113,10 +107,6 @@ void dotsF64(const Gemm<double>& g) { gemmDots<double, VD>(g); }
 namespace chainrule {
 namespace {
 namespace isa_avx2 {
-typedef float VF __attribute__((vector_size(32)));
-typedef double VD __attribute__((vector_size(32)));
-inline VF fmadd(VF a, VF b, VF c) { return _mm256_fmadd_ps(a, b, c); }
-inline VD fmadd(VD a, VD b, VD c) { return _mm256_fmadd_pd(a, b, c); }
 #include "matmul-isa.inc"
 void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 6, 2, 384, 6 * 24, 4096>(g); }
 void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 6, 2, 256, 6 * 16, 2048>(g); }
@@ -132,29 +122,6 @@ void dotsF64(const Gemm<double>& g) { gemmDots<double, VD>(g); }
 // pairs: the same template instantiation as isa_avx512 but for the instructions, so the
 // blocking and edge logic of the AVX-512 path is tested on any AVX2 machine.
 namespace isa_avx512_tiles {
-typedef float VF __attribute__((vector_size(64)));
-typedef double VD __attribute__((vector_size(64)));
-// Fused halves, so that results round as on the AVX-512 path.
-inline VF fmadd(VF a, VF b, VF c) {
-  __m256 x[2], y[2], z[2];
-  __builtin_memcpy(x, &a, 64);
-  __builtin_memcpy(y, &b, 64);
-  __builtin_memcpy(z, &c, 64);
-  z[0] = _mm256_fmadd_ps(x[0], y[0], z[0]);
-  z[1] = _mm256_fmadd_ps(x[1], y[1], z[1]);
-  __builtin_memcpy(&c, z, 64);
-  return c;
-}
-inline VD fmadd(VD a, VD b, VD c) {
-  __m256d x[2], y[2], z[2];
-  __builtin_memcpy(x, &a, 64);
-  __builtin_memcpy(y, &b, 64);
-  __builtin_memcpy(z, &c, 64);
-  z[0] = _mm256_fmadd_pd(x[0], y[0], z[0]);
-  z[1] = _mm256_fmadd_pd(x[1], y[1], z[1]);
-  __builtin_memcpy(&c, z, 64);
-  return c;
-}
 #include "matmul-isa.inc"
 void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 14, 2, 192, 14 * 16, 4096>(g); }
 void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 14, 2, 192, 14 * 8, 2048>(g); }
@@ -173,11 +140,6 @@ void dotsF64(const Gemm<double>& g) { gemmDots<double, VD>(g); }
 namespace chainrule {
 namespace {
 namespace isa_generic {
-// 128-bit vectors: SSE2 on every x86-64, NEON on arm64. No FMA in the baseline: multiply, add.
-typedef float VF __attribute__((vector_size(16)));
-typedef double VD __attribute__((vector_size(16)));
-inline VF fmadd(VF a, VF b, VF c) { return a * b + c; }
-inline VD fmadd(VD a, VD b, VD c) { return a * b + c; }
 #include "matmul-isa.inc"
 void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 6, 2, 256, 6 * 24, 4096>(g); }
 void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 6, 2, 256, 6 * 16, 2048>(g); }
