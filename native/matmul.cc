@@ -10,7 +10,6 @@
 #include "thread-pool.h"
 #include "vectors.h"
 
-
 namespace chainrule {
 namespace {
 

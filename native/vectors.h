@@ -1,5 +1,5 @@
-// The vectors of each instruction-set path, for the kernels that matmul.cc and conv-direct.cc
-// compile once per path (matmul-isa.inc, conv-direct-isa.inc). In namespace isa_<path>, under
+// The vectors of each instruction-set path, for kernel families compiled once per path (today
+// the GEMM: matmul.cc includes matmul-isa.inc once per path). In namespace isa_<path>, under
 // that path's `#pragma GCC target`, each path defines:
 //   VF, VD            GCC vector types of float and double (64, 32 or 16 bytes)
 //   fmadd(a, b, c)    a·b + c on them (fused where the ISA has FMA)
