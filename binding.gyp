@@ -8,6 +8,7 @@
         "native/addon.cc",
         "native/allocator.cc",
         "native/conv.cc",
+        "native/conv-direct.cc",
         "native/elementwise.cc",
         "native/gather.cc",
         "native/isa.cc",

@@ -1,12 +1,14 @@
 // Convolution's unfolding (im2col) and its adjoint (col2im), the js backend's loops
 // (src/backends/js/conv.ts) run in parallel over independent pieces: rows of the columns for
 // im2col, input channels for col2im, whose sums then add in the js backend's order (bit-exact);
-// and the three convolution maps built on them and the GEMM, a sample at a time.
+// and the three convolution maps built on them and the GEMM, a sample at a time (or, at
+// stride 1, on the direct kernels of conv-direct.cc).
 #include <algorithm>
 #include <type_traits>
 #include <vector>
 
 #include "common.h"
+#include "conv.h"
 #include "gemm.h"
 #include "kernels.h"
 #include "thread-pool.h"
@@ -14,14 +16,7 @@
 namespace chainrule {
 namespace {
 
-// P = [batch, channels, height, width, kernelH, kernelW, outH, outW, strideH, strideW, padTop,
-// padLeft, dilationH, dilationW], the fields of Conv2dParams in order.
-struct Conv {
-  long batch, channels, height, width, kernelH, kernelW, outH, outW, strideH, strideW, padTop, padLeft, dilationH, dilationW;
-  long imageSize() const { return batch * channels * height * width; }
-  long colsSize() const { return channels * kernelH * kernelW * batch * outH * outW; }
-};
-
+// P holds the fields of Conv (conv.h) in order.
 bool readConv(const Params& P, Conv* c) {
   if (P.length < 14) return false;
   long* fields[] = {&c->batch, &c->channels, &c->height, &c->width, &c->kernelH, &c->kernelW, &c->outH, &c->outW,
@@ -74,8 +69,10 @@ void im2col(const Conv& c, const T* x, T* cols) {
   });
 }
 
-// The adjoint: x (zeroed) gets every column entry added where im2col read it. Channels are
-// independent, and within one the rows add in the js backend's order.
+// The adjoint: x = 0, then every column entry added where im2col read it. Channels are
+// independent, and within one the rows add in the js backend's order. (x is zeroed here, a
+// channel's planes on the thread that adds into them, rather than allocated zeroed: a large
+// zeroed array costs a page fault per 4 KiB.)
 template <typename T>
 void col2im(const Conv& c, const T* cols, T* x) {
   const long plane = c.outH * c.outW;
@@ -83,6 +80,10 @@ void col2im(const Conv& c, const T* cols, T* x) {
   const long taps = c.kernelH * c.kernelW;
   parallelRange(static_cast<size_t>(c.channels), 1 + (1 << 15) / (taps * columns > 0 ? taps * columns : 1), [&](size_t c0, size_t c1) {
     for (long ch = static_cast<long>(c0); ch < static_cast<long>(c1); ch++) {
+      for (long n = 0; n < c.batch; n++) {
+        T* xPlane = x + (n * c.channels + ch) * c.height * c.width;
+        std::fill(xPlane, xPlane + c.height * c.width, T(0));
+      }
       for (long i = 0; i < c.kernelH; i++) {
         for (long j = 0; j < c.kernelW; j++) {
           const long row = (ch * c.kernelH + i) * c.kernelW + j;
@@ -113,37 +114,13 @@ void col2im(const Conv& c, const T* cols, T* x) {
 // in a thread's cache and are reused from a buffer kept per thread, so no batch-sized columns
 // are allocated, written and read back, and y and ∂L/∂x come out in [N, C, H, W] order with no
 // transpose. Samples go to the threads; a batch of one instead gives each product the threads.
-
-struct ConvProduct {
-  Conv c;
-  long outChannels, groups;
-  long cg() const { return c.channels / groups; }
-  long og() const { return outChannels / groups; }
-  long taps() const { return cg() * c.kernelH * c.kernelW; }
-  long plane() const { return c.outH * c.outW; }
-  long inPlane() const { return c.height * c.width; }
-  // The geometry of one sample's one group, for im2col and col2im.
-  Conv sample() const {
-    Conv one = c;
-    one.batch = 1;
-    one.channels = cg();
-    return one;
-  }
-};
+// Stride 1 with short reductions (convDirectApplies) skips the columns: conv-direct.cc.
 
 bool readConvProduct(const Params& P, ConvProduct* g) {
   if (P.length < 16 || !readConv(P, &g->c)) return false;
   g->outChannels = P.i(14);
   g->groups = P.i(15);
   return g->groups > 0 && g->c.channels % g->groups == 0 && g->outChannels % g->groups == 0;
-}
-
-// A buffer per thread and element type, grown as needed and kept.
-template <typename T>
-T* threadBuffer(size_t count) {
-  static thread_local std::vector<T> buffer;
-  if (buffer.size() < count) buffer.resize(count);
-  return buffer.data();
 }
 
 // Runs f(n, threads) for every sample n: spread over the pool with one thread per product when
@@ -164,6 +141,7 @@ void forSamples(long batch, F&& f) {
 // sample's outputs are still in cache; bias may be null).
 template <typename T>
 void conv2d(const ConvProduct& g, const T* x, const T* w, const T* bias, T* y) {
+  if (convDirectApplies(g, false)) return conv2dDirect(g, x, w, bias, y);
   const Conv one = g.sample();
   const long taps = g.taps(), plane = g.plane(), og = g.og();
   forSamples(g.c.batch, [&](long n, int threads) {
@@ -182,9 +160,10 @@ void conv2d(const ConvProduct& g, const T* x, const T* w, const T* bias, T* y) {
   });
 }
 
-// ∂L/∂x[n, group] = col2im(W[group]ᵀ · g[n, group]); dx arrives zeroed.
+// ∂L/∂x[n, group] = col2im(W[group]ᵀ · g[n, group]).
 template <typename T>
 void conv2dInput(const ConvProduct& g, const T* gy, const T* w, T* dx) {
+  if (convDirectApplies(g, false)) return conv2dInputDirect(g, gy, w, dx);
   const Conv one = g.sample();
   const long taps = g.taps(), plane = g.plane(), og = g.og();
   forSamples(g.c.batch, [&](long n, int threads) {
@@ -204,6 +183,7 @@ void conv2dInput(const ConvProduct& g, const T* gy, const T* w, T* dx) {
 // 121 terms) would leave each dot product too short to pay for its final sum across lanes.
 template <typename T>
 void conv2dWeight(const ConvProduct& g, const T* x, const T* gy, T* dw) {
+  if (convDirectApplies(g, true)) return conv2dWeightDirect(g, x, gy, dw);
   const Conv one = g.sample();
   const long taps = g.taps(), plane = g.plane(), og = g.og(), batch = g.c.batch;
   const long size = g.outChannels * taps;
@@ -255,9 +235,8 @@ void conv2dWeight(const ConvProduct& g, const T* x, const T* gy, T* dw) {
 }
 
 // conv2d(x, w, y, P, bias), conv2dInput(g, w, dx, P), conv2dWeight(x, g, dw, P): P holds the
-// im2col fields, outChannels and groups; the third array is the output, float32 or float64, which
-// conv2d and conv2dWeight overwrite and conv2dInput adds into (zeroed); conv2d's bias is null or
-// one value per output channel.
+// im2col fields, outChannels and groups; the third array is the output, float32 or float64,
+// which all three overwrite; conv2d's bias is null or one value per output channel.
 enum class Map { forward, input, weight };
 
 template <Map M>
@@ -301,7 +280,7 @@ napi_value convProductBinding(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// im2col(x, cols, P) and col2im(cols, x, P): the second array is the (zeroed) output.
+// im2col(x, cols, P) and col2im(cols, x, P): the second array is the output, overwritten.
 template <bool Forward>
 napi_value convBinding(napi_env env, napi_callback_info info) {
   napi_value argv[3];

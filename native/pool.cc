@@ -1,6 +1,7 @@
 // 2-D pooling over each [height, width] plane of [planes, height, width]: the js backend's
 // loops (src/backends/js/pool.ts), planes in parallel. Same arithmetic in the same order, so
 // results agree with js bit for bit.
+#include <algorithm>
 #include <limits>
 #include <type_traits>
 
@@ -129,6 +130,7 @@ void maxPoolBackward(const Pool& p, const T* g, const int32_t* argmax, T* dx) {
   const long out = p.outH * p.outW;
   parallelRange(static_cast<size_t>(p.planes), grainFor(p), [&](size_t k0, size_t k1) {
     for (long k = static_cast<long>(k0); k < static_cast<long>(k1); k++) {
+      std::fill(dx + k * plane, dx + (k + 1) * plane, T(0));
       for (long o = 0; o < out; o++) {
         const long at = argmax[k * out + o];
         if (at < 0 || at >= plane) continue;  // an empty window (all padding) points nowhere
@@ -182,6 +184,7 @@ void avgPoolBackward(const Pool& p, const T* g, T* dx) {
   parallelRange(static_cast<size_t>(p.planes), grainFor(p), [&](size_t k0, size_t k1) {
     for (long plane = static_cast<long>(k0); plane < static_cast<long>(k1); plane++) {
       T* base = dx + plane * p.height * p.width;
+      std::fill(base, base + p.height * p.width, T(0));
       long o = plane * p.outH * p.outW;
       for (long oh = 0; oh < p.outH; oh++) {
         for (long ow = 0; ow < p.outW; ow++, o++) {
@@ -238,7 +241,7 @@ napi_value maxPoolBinding(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// maxPool2dBackward(g, argmax, dx, P)
+// maxPool2dBackward(g, argmax, dx, P): dx is overwritten (zeroed here, then added into).
 napi_value maxPoolBackwardBinding(napi_env env, napi_callback_info info) {
   Array a[3];
   Pool p;
@@ -255,7 +258,7 @@ napi_value maxPoolBackwardBinding(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// avgPool2d(x, y, P) and avgPool2dBackward(g, dx, P)
+// avgPool2d(x, y, P) and avgPool2dBackward(g, dx, P): the output is overwritten.
 template <bool Forward>
 napi_value avgPoolBinding(napi_env env, napi_callback_info info) {
   Array a[2];

@@ -1,13 +1,14 @@
 import { afterAll, describe, it } from 'vitest';
 import type { ConvProductParams } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
-import { type TypedArray } from '../../src/tensor/dtype.js';
+import { type DType, type TypedArray } from '../../src/tensor/dtype.js';
 import { EPS, FLOAT_DTYPES, ISAS, Rng, addon, expectSame, native, useIsa } from './native-helpers.js';
 
-// The native backend's fused convolution maps (conv2d, conv2dInput, conv2dWeight: a sample at a
-// time through per-thread buffers and the GEMM) against the js backend's im2col products, on
-// random geometries with groups, strides, paddings and dilations, on every instruction set and
-// on 1, 2 and 3 threads (the weight gradient's per-thread partial sums). The sums run in another
+// The native backend's convolution maps (conv2d, conv2dInput, conv2dWeight: direct kernels at
+// stride 1, else a sample at a time through per-thread buffers and the GEMM) against the js
+// backend's im2col products, on random geometries with groups, strides, paddings and dilations,
+// on every instruction set and on 1, 2 and 3 threads (the weight gradient's per-thread partial
+// sums, the direct kernels' split of one sample). The sums run in another
 // order, so they agree to the rounding of a dot product: K·eps·Σ|a·b| for a reduction of K terms.
 
 function randomGeometry(rng: Rng): ConvProductParams {
@@ -30,6 +31,30 @@ function randomGeometry(rng: Rng): ConvProductParams {
 
 const abs = (a: TypedArray): Float64Array => Float64Array.from(a, Math.abs);
 
+function geometry(batch: number, channels: number, outChannels: number, size: number, kernel: number, pad = 0, dilation = 1, groups = 1): ConvProductParams {
+  const out = size + 2 * pad - dilation * (kernel - 1);
+  return {
+    batch, channels, outChannels, groups, height: size, width: size + 3, kernelH: kernel, kernelW: kernel, outH: out, outW: out + 3,
+    strideH: 1, strideW: 1, padTop: pad, padLeft: pad, dilationH: dilation, dilationW: dilation,
+  };
+}
+
+// Stride 1 goes to the direct kernels (conv-direct.cc) up to 2304 terms per output (576 for
+// ∂L/∂W). These reach what the random geometries do not: the bench CNN's layers, more output
+// channels than a tile holds (8 on AVX-512), rows wider than a tile's positions (48), a sample
+// whose tiles and output channels are split over the threads (batch 1), and the im2col path at
+// stride 1 (72·9 terms for ∂L/∂W, 260·9 for all three maps).
+const FIXED: readonly ConvProductParams[] = [
+  { ...geometry(4, 1, 8, 28, 3), width: 28, outW: 26 },
+  { ...geometry(4, 8, 16, 13, 3), width: 13, outW: 11 },
+  geometry(3, 13, 21, 9, 3, 1),
+  geometry(2, 3, 10, 57, 3, 1),
+  geometry(1, 9, 19, 23, 5, 2, 2),
+  geometry(1, 12, 6, 17, 3, 1, 1, 3),
+  geometry(2, 72, 5, 6, 3, 1),
+  geometry(1, 260, 3, 3, 3, 1),
+];
+
 describe('native convolution maps against the js backend', () => {
   const defaultThreads = addon.threads();
   afterAll(() => {
@@ -37,7 +62,40 @@ describe('native convolution maps against the js backend', () => {
     useIsa(ISAS[0]);
   });
 
+  const check = (isa: string, threads: number, p: ConvProductParams, rng: Rng, dtype: DType, withBias: boolean): void => {
+    const what = `${isa} ${threads} threads ${dtype} ${JSON.stringify(p)}`;
+    const cg = p.channels / p.groups;
+    const x = rng.array(dtype, p.batch * p.channels * p.height * p.width);
+    const w = rng.array(dtype, p.outChannels * cg * p.kernelH * p.kernelW);
+    const g = rng.array(dtype, p.batch * p.outChannels * p.outH * p.outW);
+    const eps = EPS[dtype];
+    // Each bound: the same map on |a| and |b| in float64, times K·eps.
+    const bound = (f: (a: TypedArray, b: TypedArray) => TypedArray, a: TypedArray, b: TypedArray, k: number) => ({
+      scale: Float64Array.from(f(abs(a), abs(b)), (v) => v * eps), ulps: 2 * k + 2,
+    });
+    const taps = cg * p.kernelH * p.kernelW;
+    const bias = withBias ? rng.array(dtype, p.outChannels) : null;
+    const absBias = bias === null ? null : abs(bias);
+    expectSame(native.conv2d(x, w, p, bias), jsBackend.conv2d(x, w, p, bias), `conv2d ${what}${bias === null ? '' : ' with bias'}`,
+      bound((a, b) => jsBackend.conv2d(a, b, p, absBias), x, w, taps + 1));
+    expectSame(native.conv2dInput(g, w, p), jsBackend.conv2dInput(g, w, p), `conv2dInput ${what}`,
+      bound((a, b) => jsBackend.conv2dInput(a, b, p), g, w, (p.outChannels / p.groups) * p.kernelH * p.kernelW));
+    expectSame(native.conv2dWeight(x, g, p), jsBackend.conv2dWeight(x, g, p), `conv2dWeight ${what}`,
+      bound((a, b) => jsBackend.conv2dWeight(a, b, p), x, g, p.batch * p.outH * p.outW));
+  };
+
   for (const isa of ISAS) {
+    it(`conv2d, conv2dInput, conv2dWeight on fixed stride-1 geometries (${isa}, 1–3 threads)`, () => {
+      useIsa(isa);
+      const rng = new Rng(72);
+      for (const threads of [1, 2, 3]) {
+        addon.setThreads(threads);
+        for (const dtype of FLOAT_DTYPES) {
+          FIXED.forEach((p, i) => check(isa, threads, p, rng, dtype, i % 2 === 0));
+        }
+      }
+    });
+
     it(`conv2d, conv2dInput, conv2dWeight on random geometries (${isa}, 1–3 threads)`, () => {
       useIsa(isa);
       const rng = new Rng(71);
@@ -45,27 +103,8 @@ describe('native convolution maps against the js backend', () => {
         addon.setThreads(threads);
         for (const dtype of FLOAT_DTYPES) {
           for (let t = 0; t < 25; t++) {
-            const p = randomGeometry(rng);
-            const what = `${isa} ${threads} threads ${dtype} ${JSON.stringify(p)}`;
-            const cg = p.channels / p.groups;
-            const x = rng.array(dtype, p.batch * p.channels * p.height * p.width);
-            const w = rng.array(dtype, p.outChannels * cg * p.kernelH * p.kernelW);
-            const g = rng.array(dtype, p.batch * p.outChannels * p.outH * p.outW);
-            const eps = EPS[dtype];
-            // Each bound: the same map on |a| and |b| in float64, times K·eps.
-            const bound = (f: (a: TypedArray, b: TypedArray) => TypedArray, a: TypedArray, b: TypedArray, k: number) => ({
-              scale: Float64Array.from(f(abs(a), abs(b)), (v) => v * eps), ulps: 2 * k + 2,
-            });
-            const taps = cg * p.kernelH * p.kernelW;
             // Every other case with a bias, which the kernel adds to each sample's outputs.
-            const bias = t % 2 === 0 ? rng.array(dtype, p.outChannels) : null;
-            const absBias = bias === null ? null : abs(bias);
-            expectSame(native.conv2d(x, w, p, bias), jsBackend.conv2d(x, w, p, bias), `conv2d ${what}${bias === null ? '' : ' with bias'}`,
-              bound((a, b) => jsBackend.conv2d(a, b, p, absBias), x, w, taps + 1));
-            expectSame(native.conv2dInput(g, w, p), jsBackend.conv2dInput(g, w, p), `conv2dInput ${what}`,
-              bound((a, b) => jsBackend.conv2dInput(a, b, p), g, w, (p.outChannels / p.groups) * p.kernelH * p.kernelW));
-            expectSame(native.conv2dWeight(x, g, p), jsBackend.conv2dWeight(x, g, p), `conv2dWeight ${what}`,
-              bound((a, b) => jsBackend.conv2dWeight(a, b, p), x, g, p.batch * p.outH * p.outW));
+            check(isa, threads, randomGeometry(rng), rng, dtype, t % 2 === 0);
           }
         }
       }

@@ -310,7 +310,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     col2im(cols, p) {
       if (cols.length < SMALL.movement) return jsBackend.col2im(cols, p);
-      const out = allocate(dtypeOf(cols), p.batch * p.channels * p.height * p.width);
+      const out = fresh(dtypeOf(cols), p.batch * p.channels * p.height * p.width);
       addon.col2im(cols, out, convParams(p));
       return out;
     },
@@ -324,7 +324,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     conv2dInput(g, w, p) {
       if (g instanceof Int32Array || convMacs(p) < SMALL.matmulMacs) return jsBackend.conv2dInput(g, w, p);
-      const out = allocate(dtypeOf(g), p.batch * p.channels * p.height * p.width);
+      const out = fresh(dtypeOf(g), p.batch * p.channels * p.height * p.width);
       addon.conv2dInput(g, w, out, convProductParams(p));
       return out;
     },
@@ -346,7 +346,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     maxPool2dBackward(g, argmax, p) {
       if (g.length < SMALL.movement) return jsBackend.maxPool2dBackward(g, argmax, p);
-      const dx = allocate(dtypeOf(g), p.planes * p.height * p.width);
+      const dx = fresh(dtypeOf(g), p.planes * p.height * p.width);
       addon.maxPool2dBackward(g, argmax, dx, poolParams(p, p.dilationH, p.dilationW));
       return dx;
     },
@@ -360,7 +360,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     avgPool2dBackward(g, p) {
       if (g.length < SMALL.movement) return jsBackend.avgPool2dBackward(g, p);
-      const dx = allocate(dtypeOf(g), p.planes * p.height * p.width);
+      const dx = fresh(dtypeOf(g), p.planes * p.height * p.width);
       addon.avgPool2dBackward(g, dx, poolParams(p, p.countIncludePad ? 1 : 0, 0));
       return dx;
     },
