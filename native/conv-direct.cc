@@ -252,7 +252,8 @@ bool convDirectApplies(const ConvProduct& g, bool weightGradient) {
   // direct ∂L/∂W wins at 64 channels (226 against 142) but loses from 128 (144 against 180),
   // where its planes outgrow the caches.
   const long terms = g.taps();
-  return g.c.strideH == 1 && g.c.strideW == 1 && terms <= (weightGradient ? 576 : 2304);
+  // (An empty output, which the ops reject before any kernel runs, stays on the im2col loops.)
+  return g.c.strideH == 1 && g.c.strideW == 1 && g.c.outH > 0 && g.c.outW > 0 && terms <= (weightGradient ? 576 : 2304);
 }
 
 template <typename T>
