@@ -304,7 +304,8 @@ void conv2dInputDirect(const ConvProduct& g, const T* gy, const T* w, T* dx) {
 // enough to pay for its sum across lanes; g's zeros stop a dot product at a plane's end. The
 // samples are split into as many contiguous runs as threads, each summed into its own partial,
 // and the partials added in run order: the same result for the same thread count. One sample on
-// several threads splits the output channels instead.
+// several threads splits the output channels instead. (The zeros of g meet real x values in the
+// dropped positions: an infinite x there makes 0·∞ = NaN, which im2col's columns would not add.)
 template <typename T>
 void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw) {
   const DirectPath<T> path = directPath<T>();
