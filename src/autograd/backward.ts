@@ -1,5 +1,8 @@
+import type { Recycler } from '../backend/recycler.js';
+import { getBackend } from '../backend/registry.js';
 import { withGradMode } from '../ops/grad-mode.js';
-import type { Node } from '../ops/op.js';
+import type { Node, OpDef } from '../ops/op.js';
+import { OPS } from '../ops/registry.js';
 import { formatShape, sameShape, type Shape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
@@ -89,6 +92,23 @@ export function sumTo(g: Tensor, shape: Shape): Tensor {
   return g.sum(axes, true).reshape(shape);
 }
 
+// The library's own ops, whose gradient rules keep nothing they are given. Built on first use:
+// this module and the ops' modules import each other.
+let builtIn: ReadonlySet<OpDef> | null = null;
+const isBuiltIn = (op: OpDef): boolean => (builtIn ??= new Set(Object.values(OPS))).has(op);
+
+/**
+ * The buffers a finished pass leaves reachable: every .grad on the graph (a leaf's may be a view of
+ * a gradient the pass made), the gradients it returns, and the ones it was given.
+ */
+function liveBuffers(order: readonly Tensor[], found: readonly (Tensor | null)[], given: readonly Tensor[]): Set<ArrayBufferLike> {
+  const live = new Set<ArrayBufferLike>();
+  for (const t of order) if (t.grad !== null) live.add(t.grad.data.buffer);
+  for (const t of found) if (t !== null) live.add(t.data.buffer);
+  for (const t of given) live.add(t.data.buffer);
+  return live;
+}
+
 interface Pass {
   roots: readonly Tensor[];
   rootGrads: readonly Tensor[];
@@ -108,6 +128,12 @@ function run(pass: Pass): (Tensor | null)[] {
   const order = topologicalOrder(pass.roots);
   const targets = pass.targets;
   const found: (Tensor | null)[] = targets === null ? [] : targets.map(() => null);
+  // The gradients this pass makes die with it unless they are recorded (createGraph), shown to an
+  // observer, or reach a .grad or the caller; the backend may reuse the rest (Backend.recycler).
+  // A rule of an op defined outside the library might keep its upstream gradient: none then.
+  let recycler: Recycler | null = pass.createGraph || pass.observe !== undefined ? null : getBackend().recycler ?? null;
+  if (recycler !== null && !recycler.begin()) recycler = null;
+  let recyclable = false;
   try {
     for (let i = 0; i < pass.roots.length; i++) {
       const root = pass.roots[i];
@@ -127,6 +153,10 @@ function run(pass: Pass): (Tensor | null)[] {
         }
         const node = t.gradFn;
         if (node === null || node.op.vjp === 'not-differentiable') continue;
+        if (recycler !== null && !isBuiltIn(node.op)) {
+          recycler.end(null);
+          recycler = null;
+        }
         const inputs = node.inputs;
         const needs = needsOf(inputs);
         const grads = node.op.vjp(g, node, needs);
@@ -159,11 +189,13 @@ function run(pass: Pass): (Tensor | null)[] {
         if (sent !== null) pass.observe!(node, g, sent);
       }
     });
+    recyclable = true;
   } finally {
     for (const t of order) {
       t.pending = null;
       t.pendingOwned = false;
     }
+    if (recycler !== null) recycler.end(recyclable && recycler.noted ? liveBuffers(order, found, pass.rootGrads) : null);
   }
   if (!pass.retainGraph) {
     // Free what the graph holds, as PyTorch does, so intermediate tensors can be collected.

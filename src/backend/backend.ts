@@ -1,5 +1,6 @@
 import type { DType, FloatArray, TypedArray } from '../tensor/dtype.js';
 import type { Shape } from '../tensor/shape.js';
+import type { Recycler } from './recycler.js';
 
 /**
  * Elementwise functions of one input. `leakyRelu` reads `param` as its negative slope; the
@@ -40,6 +41,11 @@ export interface MatmulParams {
  */
 export interface Backend {
   readonly name: string;
+  /**
+   * Optional: the backward pass lets this backend reuse the arrays it allocated for the pass's
+   * gradients once they are dead (see recycler.ts). A backend without one allocates afresh.
+   */
+  readonly recycler?: Recycler;
   unary(op: UnaryOp, x: TypedArray, outDtype: DType, param?: number): TypedArray;
   binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, outShape: Shape, outDtype: DType): TypedArray;
   /** out = cond ≠ 0 ? a : b, all three broadcast to outShape. */

@@ -49,9 +49,12 @@ export function registerNativeBackend(): boolean {
   if (listBackends().includes('native')) return true;
   const addon = nativeAddon();
   if (addon === null) return false;
-  registerBackend(createNativeBackend(addon, { allocateUninitialized }));
+  registerBackend(createNativeBackend(addon, { allocateUninitialized, recycle: recycling() }));
   return true;
 }
+
+/** Whether the native backend reuses dead gradients' arrays: CHAINRULE_RECYCLE=0 turns that off. */
+const recycling = (): boolean => process.env.CHAINRULE_RECYCLE !== '0';
 
 const CONSTRUCTORS = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
 

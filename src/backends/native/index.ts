@@ -1,4 +1,5 @@
 import type { Backend, BinaryOp, Conv2dParams, ConvProductParams, MatmulParams, Pool2dParams, UnaryOp } from '../../backend/backend.js';
+import { BufferRecycler } from '../../backend/recycler.js';
 import { allocate, dtypeOf, type DType, type TypedArray } from '../../tensor/dtype.js';
 import { sizeOf, stridesOf, type Shape } from '../../tensor/shape.js';
 import { jsBackend } from '../js/index.js';
@@ -6,7 +7,7 @@ import { BINARY_CODES, NATIVE_MAX_RANK, REDUCE_CODES, UNARY_CODES, type NativeAd
 
 export { type NativeAddon, type NativeIsa } from './addon.js';
 
-type Kernel = Exclude<keyof Backend, 'name'>;
+type Kernel = Exclude<keyof Backend, 'name' | 'recycler'>;
 
 /**
  * Kernels this backend hands to the js backend whole, named so that nothing is missing in
@@ -61,6 +62,11 @@ export interface NativeBackendOptions {
    * gives Node's uninitialised buffers). Outputs that kernels add into are always zeroed.
    */
   allocateUninitialized?: (dtype: DType, size: number) => TypedArray;
+  /**
+   * Reuse the arrays of a backward pass's dead gradients for later outputs (default true; see
+   * backend/recycler.ts). Off, every output is a new array.
+   */
+  recycle?: boolean;
 }
 
 const TRANSCENDENTAL = new Set(['exp', 'log', 'tanh', 'sigmoid', 'gelu', 'erf', 'pow']);
@@ -72,7 +78,10 @@ const TRANSCENDENTAL = new Set(['exp', 'log', 'tanh', 'sigmoid', 'gelu', 'erf', 
  */
 export function createNativeBackend(addon: NativeAddon, options: NativeBackendOptions = {}): Backend {
   const SMALL: NativeThresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
-  const fresh = options.allocateUninitialized ?? allocate;
+  const make = options.allocateUninitialized ?? allocate;
+  const recycler = options.recycle === false ? undefined : new BufferRecycler();
+  const fresh = recycler === undefined ? make : (dtype: DType, size: number) => recycler.take(dtype, size, make);
+  const zeroed = recycler === undefined ? allocate : (dtype: DType, size: number) => recycler.take(dtype, size, allocate, true);
   // The tiniest arrays, the bulk of a scalar graph's ops, leave after one comparison (the op's
   // class is looked up only between the two thresholds), so dispatch costs js nothing measurable.
   const small = (n: number, op: string): boolean =>
@@ -184,7 +193,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
       }
       for (const axis of axes) P[2 + rank + axis] = 1;
       for (let d = 0; d < rank; d++) if (P[2 + rank + d] === 0) kept *= shape[d];
-      const out = allocate(dtypeOf(x), kept);
+      const out = zeroed(dtypeOf(x), kept);
       addon.reduce(x, out, P);
       return out;
     },
@@ -252,7 +261,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     unslice(x, sliceShape, begin, step, outShape) {
       if (x.length < SMALL.movement || outShape.length > NATIVE_MAX_RANK) return jsBackend.unslice(x, sliceShape, begin, step, outShape);
-      const out = allocate(dtypeOf(x), sizeOf(outShape));
+      const out = zeroed(dtypeOf(x), sizeOf(outShape));
       const outStrides = stridesOf(outShape);
       const rank = sliceShape.length;
       params(2 + 2 * rank);
@@ -295,7 +304,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
 
     scatterAdd(x, index, indexShape, axis, outShape) {
       if (index.length < SMALL.movement || outShape.length === 0 || outShape.length > NATIVE_MAX_RANK) return jsBackend.scatterAdd(x, index, indexShape, axis, outShape);
-      const out = allocate(dtypeOf(x), sizeOf(outShape));
+      const out = zeroed(dtypeOf(x), sizeOf(outShape));
       addon.scatterAdd(x, index, out, indexParams(axis, indexShape, outShape));
       return out;
     },
@@ -442,7 +451,7 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
     return P;
   }
 
-  return { name: 'native', ...native, ...pick(jsBackend, DELEGATED_TO_JS) };
+  return { name: 'native', recycler, ...native, ...pick(jsBackend, DELEGATED_TO_JS) };
 }
 
 /** Splits a shape around one axis into outer × size × inner. */
