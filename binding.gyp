@@ -16,6 +16,7 @@
         "native/movement.cc",
         "native/optim.cc",
         "native/pool.cc",
+        "native/pool-2x2.cc",
         "native/reduce.cc",
         "native/thread-pool.cc"
       ],

@@ -7,6 +7,7 @@
 
 #include "common.h"
 #include "kernels.h"
+#include "pool-2x2.h"
 #include "thread-pool.h"
 
 namespace chainrule {
@@ -78,6 +79,10 @@ bool maxPool2x2(const Pool& p, const T* x, T* values, int32_t* argmax) {
   if (!fits) return false;
   const long w = p.width;
   parallelRange(static_cast<size_t>(p.planes), grainFor(p), [&](size_t k0, size_t k1) {
+    if constexpr (std::is_same_v<T, float>) {
+      maxPool2x2F32({x, x + p.inSize(), p.height, w, p.outH, p.outW, static_cast<long>(k0), static_cast<long>(k1), values, argmax});
+      return;
+    }
     for (long plane = static_cast<long>(k0); plane < static_cast<long>(k1); plane++) {
       const T* base = x + plane * p.height * w;
       for (long oh = 0; oh < p.outH; oh++) {
@@ -124,20 +129,34 @@ void maxPool(const Pool& p, const T* x, T* values, int32_t* argmax) {
   });
 }
 
+// Plane k of dx: zeros, with each g element added at its argmax.
 template <typename T>
-void maxPoolBackward(const Pool& p, const T* g, const int32_t* argmax, T* dx) {
+void maxPoolBackwardPlane(const Pool& p, const T* g, const int32_t* argmax, T* dx, long k) {
   const long plane = p.height * p.width;
   const long out = p.outH * p.outW;
+  std::fill(dx + k * plane, dx + (k + 1) * plane, T(0));
+  for (long o = 0; o < out; o++) {
+    const long at = argmax[k * out + o];
+    if (at < 0 || at >= plane) continue;  // an empty window (all padding) points nowhere
+    T& d = dx[k * plane + at];
+    d = storeAs<T>(static_cast<double>(d) + static_cast<double>(g[k * out + o]));
+  }
+}
+
+template <typename T>
+void maxPoolBackward(const Pool& p, const T* g, const int32_t* argmax, T* dx) {
+  // Windows that tile the planes exactly: every element of dx lies in one window.
+  const bool tiles = p.kernelH == 2 && p.kernelW == 2 && p.strideH == 2 && p.strideW == 2 && p.padH == 0 && p.padW == 0 &&
+                     p.dilationH == 1 && p.dilationW == 1 && 2 * p.outH == p.height && 2 * p.outW == p.width;
   parallelRange(static_cast<size_t>(p.planes), grainFor(p), [&](size_t k0, size_t k1) {
-    for (long k = static_cast<long>(k0); k < static_cast<long>(k1); k++) {
-      std::fill(dx + k * plane, dx + (k + 1) * plane, T(0));
-      for (long o = 0; o < out; o++) {
-        const long at = argmax[k * out + o];
-        if (at < 0 || at >= plane) continue;  // an empty window (all padding) points nowhere
-        T& d = dx[k * plane + at];
-        d = storeAs<T>(static_cast<double>(d) + static_cast<double>(g[k * out + o]));
+    if constexpr (std::is_same_v<T, float>) {
+      if (tiles) {
+        maxPool2x2BackwardF32({g, argmax, dx, p.height, p.width, p.outH, p.outW, p.planes, static_cast<long>(k0), static_cast<long>(k1),
+                               [&](long k) { maxPoolBackwardPlane(p, g, argmax, dx, k); }});
+        return;
       }
     }
+    for (long k = static_cast<long>(k0); k < static_cast<long>(k1); k++) maxPoolBackwardPlane(p, g, argmax, dx, k);
   });
 }
 

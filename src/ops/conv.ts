@@ -73,12 +73,14 @@ export const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
     return new Tensor(be.conv2d(xd, wd, params(a, n, inC, outC), bd), [n, outC, ...a.outSize], dtype);
   },
   // ∂L/∂x: the full convolution of g with the flipped kernel; ∂L/∂w: the correlation of x with g;
-  // ∂L/∂b: g summed over everything but its channel.
-  vjp: (g, { inputs: [x, w], attrs }, needs) => [
-    needs[0] ? apply(convTranspose2dOp, [g, w], attrs) : null,
-    needs[1] ? apply(conv2dWeightOp, [x, g], attrs) : null,
-    ...(needs.length > 2 ? [needs[2] ? g.sum([0, 2, 3]) : null] : []),
-  ],
+  // ∂L/∂b: g summed over everything but its channel. The sum goes first, while g is still in
+  // cache from the rule that wrote it (after the convolutions it measured 3× slower).
+  vjp: (g, { inputs: [x, w], attrs }, needs) => {
+    const gb = needs.length > 2 && needs[2] ? g.sum([0, 2, 3]) : null;
+    const gx = needs[0] ? apply(convTranspose2dOp, [g, w], attrs) : null;
+    const gw = needs[1] ? apply(conv2dWeightOp, [x, g], attrs) : null;
+    return needs.length > 2 ? [gx, gw, gb] : [gx, gw];
+  },
   local: (node) => `∂L/∂x = g ∗ flip(w) (full convolution), ∂L/∂w = x ⋆ g (correlation)${node.inputs.length > 2 ? ', ∂L/∂b = Σ g over samples and positions' : ''}`,
 });
 

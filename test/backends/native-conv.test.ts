@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AvgPool2dParams, Conv2dParams, MaxPool2dParams } from '../../src/backend/backend.js';
 import { jsBackend } from '../../src/backends/js/index.js';
-import { DTYPES, FLOAT_DTYPES, Rng, expectSame, native } from './native-helpers.js';
+import { DTYPES, FLOAT_DTYPES, ISAS, Rng, addon, expectSame, native, useIsa } from './native-helpers.js';
 
 // im2col/col2im and 2-D pooling of the native backend against the js backend, on random
 // geometries (strides, paddings, dilations, odd sizes): the same arithmetic in the same order,
@@ -74,21 +74,40 @@ describe('native convolution and pooling kernels', () => {
     }
   });
 
-  it('2×2 max pooling at stride 2 (its own fast loop) with ties, NaN and odd sizes', () => {
+  // The float32 vector kernels (native/pool-2x2.cc) on every instruction set and on 1–3 threads:
+  // rows shorter and longer than a vector, odd sizes, a thread range ending mid-array. Backward
+  // is given the forward's argmax, and also one pointing outside its window (the general loop's
+  // fallback), and gradients of −0.
+  it('2×2 max pooling at stride 2 (its own fast loops) with ties, NaN and odd sizes, every path', () => {
     const rng = new Rng(54);
-    for (const dtype of FLOAT_DTYPES) {
-      for (let t = 0; t < 30; t++) {
-        const height = rng.int(2, 15), width = rng.int(2, 15);
-        const p = { planes: rng.int(1, 9), height, width, kernelH: 2, kernelW: 2, outH: Math.floor(height / 2), outW: Math.floor(width / 2), strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
-        const x = rng.array(dtype, p.planes * height * width, -2, 2);
-        for (let i = 0; i < x.length; i++) x[i] = Math.round(x[i]); // many ties
-        for (let k = 0; k < t % 4; k++) x[rng.int(0, x.length - 1)] = NaN;
-        const what = `${dtype} ${JSON.stringify(p)}`;
-        const got = native.maxPool2d(x, p);
-        const want = jsBackend.maxPool2d(x, p);
-        expectSame(got.values, want.values, `maxPool2d values ${what}`);
-        expectSame(got.argmax, want.argmax, `maxPool2d argmax ${what}`);
+    const threads = addon.threads();
+    try {
+      for (const isa of ISAS) {
+        useIsa(isa);
+        for (let t = 0; t < 36; t++) {
+          addon.setThreads(1 + (t % 3));
+          const dtype = FLOAT_DTYPES[t % 6 === 5 ? 1 : 0];
+          const height = rng.int(2, 15), width = t % 3 === 0 ? rng.int(30, 70) : rng.int(2, 30);
+          const p = { planes: rng.int(1, 9), height, width, kernelH: 2, kernelW: 2, outH: Math.floor(height / 2), outW: Math.floor(width / 2), strideH: 2, strideW: 2, padH: 0, padW: 0, dilationH: 1, dilationW: 1 };
+          const x = rng.array(dtype, p.planes * height * width, -2, 2);
+          for (let i = 0; i < x.length; i++) x[i] = Math.round(x[i]); // many ties
+          for (let k = 0; k < t % 4; k++) x[rng.int(0, x.length - 1)] = NaN;
+          const what = `${isa} ${dtype} ${JSON.stringify(p)}`;
+          const got = native.maxPool2d(x, p);
+          const want = jsBackend.maxPool2d(x, p);
+          expectSame(got.values, want.values, `maxPool2d values ${what}`);
+          expectSame(got.argmax, want.argmax, `maxPool2d argmax ${what}`);
+          const g = rng.array(dtype, want.values.length);
+          g[rng.int(0, g.length - 1)] = -0;
+          expectSame(native.maxPool2dBackward(g, want.argmax, p), jsBackend.maxPool2dBackward(g, want.argmax, p), `maxPool2dBackward ${what}`);
+          const stray = want.argmax.slice();
+          stray[rng.int(0, stray.length - 1)] = rng.int(0, height * width - 1);
+          expectSame(native.maxPool2dBackward(g, stray, p), jsBackend.maxPool2dBackward(g, stray, p), `maxPool2dBackward, an argmax out of its window, ${what}`);
+        }
       }
+    } finally {
+      addon.setThreads(threads);
+      useIsa(addon.bestIsa());
     }
   });
 
