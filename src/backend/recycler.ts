@@ -1,4 +1,4 @@
-import type { DType, TypedArray } from '../tensor/dtype.js';
+import { ARRAY_TYPES, type DType, type TypedArray } from '../tensor/dtype.js';
 
 /**
  * What a backend offers the backward pass so that the memory of its dead gradients is used again
@@ -32,8 +32,6 @@ export interface RecyclerLimits {
 }
 
 export const DEFAULT_RECYCLER_LIMITS: Readonly<RecyclerLimits> = { minBytes: 16384, maxBytes: 256 * 1024 * 1024, perSize: 8 };
-
-const CONSTRUCTORS = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
 
 /**
  * Why this pays: the garbage collector frees a training step's arrays only at its next collection,
@@ -98,7 +96,7 @@ export class BufferRecycler implements Recycler {
    * output rather than write every element). Noted while a pass runs, whichever it is.
    */
   take(dtype: DType, size: number, make: (dtype: DType, size: number) => TypedArray, zero = false): TypedArray {
-    const Type = CONSTRUCTORS[dtype];
+    const Type = ARRAY_TYPES[dtype];
     const bytes = size * Type.BYTES_PER_ELEMENT;
     if (bytes < this.limits.minBytes) return make(dtype, size);
     const buffer = this.free.get(bytes)?.pop();

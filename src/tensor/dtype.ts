@@ -22,6 +22,9 @@ export function isFloat(dtype: DType): boolean {
   return dtype !== 'int32';
 }
 
+/** The typed-array class of each dtype, for views over an existing buffer. */
+export const ARRAY_TYPES = { float32: Float32Array, float64: Float64Array, int32: Int32Array } as const;
+
 export function allocate(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32': return new Float32Array(size);
