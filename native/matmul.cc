@@ -76,10 +76,14 @@ struct GemmPath {
 // ---------------------------------------------------------------------------------------------
 // The kernels of each instruction set. Tile shapes: MR rows × NV vectors of C in registers. With
 // 32 registers (AVX-512) 14×2 vectors leave 3 for the B row and the broadcast A value; with 16
-// (AVX2, SSE2) 6×2. KC keeps a KC×NR micro-panel of B (KC·NR·size bytes: 24 KiB for AVX-512 and
-// AVX2 float32, 16 KiB otherwise) in a 32 KiB L1 while A's MC×KC block (≈ 170–220 KiB) sits in
-// L2 and the KC×NC block of B in L3. AVX2 float32 was tuned on a Zen 3 core (KC 384 over 256:
-// +5% at n = 1024); the AVX-512 sizes follow the same budget for Skylake-class caches.
+// (AVX2, SSE2) 6×2. The AVX2 and portable KC keep a KC×NR micro-panel of B (24 KiB for AVX2
+// float32, 16 KiB otherwise) in a 32 KiB L1 while A's MC×KC block (≈ 170–220 KiB) sits in L2 and
+// the KC×NC block of B in L3; AVX2 float32 was tuned on a Zen 3 core (KC 384 over 256: +5% at
+// n = 1024). The AVX-512 tile does 28 vector multiply-adds per 128 bytes of B, so its B panel
+// streams from L2 as fast as it is needed, and the deeper KC (512 float32, 384 float64) instead
+// saves passes over C, each a load and a store of every tile: measured on a Zen 4 core, 1024³
+// float32 went from 96 to 103 GFLOP/s on one thread and from 183–198 to 201–206 on two (KC 192,
+// 256, 384, 512, 1024: 96, 100, 103, 103, 104 on one thread), float64 from 48.7 to 50.3.
 
 #if CHAINRULE_X86_PATHS
 #pragma GCC push_options
@@ -88,8 +92,8 @@ namespace chainrule {
 namespace {
 namespace isa_avx512 {
 #include "matmul-isa.inc"
-void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 14, 2, 192, 14 * 16, 4096>(g); }
-void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 14, 2, 192, 14 * 8, 2048>(g); }
+void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 14, 2, 512, 14 * 16, 4096>(g); }
+void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 14, 2, 384, 14 * 8, 2048>(g); }
 void narrowF32(const Gemm<float>& g) { gemmPacked<float, VF, 8, 3, 128, 8 * 28, 48 * 85>(g); }
 void narrowF64(const Gemm<double>& g) { gemmPacked<double, VD, 8, 3, 128, 8 * 14, 24 * 85>(g); }
 void directF32(const Gemm<float>& g) { gemmDirect<float, VF>(g); }
@@ -122,8 +126,8 @@ void dotsF64(const Gemm<double>& g) { gemmDots<double, VD>(g); }
 // blocking and edge logic of the AVX-512 path is tested on any AVX2 machine.
 namespace isa_avx512_tiles {
 #include "matmul-isa.inc"
-void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 14, 2, 192, 14 * 16, 4096>(g); }
-void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 14, 2, 192, 14 * 8, 2048>(g); }
+void packedF32(const Gemm<float>& g) { gemmPacked<float, VF, 14, 2, 512, 14 * 16, 4096>(g); }
+void packedF64(const Gemm<double>& g) { gemmPacked<double, VD, 14, 2, 384, 14 * 8, 2048>(g); }
 void narrowF32(const Gemm<float>& g) { gemmPacked<float, VF, 8, 3, 128, 8 * 28, 48 * 85>(g); }
 void narrowF64(const Gemm<double>& g) { gemmPacked<double, VD, 8, 3, 128, 8 * 14, 24 * 85>(g); }
 void directF32(const Gemm<float>& g) { gemmDirect<float, VF>(g); }

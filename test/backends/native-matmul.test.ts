@@ -75,15 +75,16 @@ for (const isa of ALL_ISAS) {
         }
       });
 
-      it(`${dtype}: sizes past the cache blocks (k > 256, n > NR panels, m > MC) and dot-product shapes on 1, 2 and 3 threads`, () => {
+      it(`${dtype}: sizes past the cache blocks (k > KC, n > NR panels, m > MC) and dot-product shapes on 1, 2 and 3 threads`, () => {
         useIsa(isa);
         const rng = new Rng(99);
         // [7, 9, 677], [61, 78, 401] and [130, 7, 99], with A·Bᵀ, take the dot-product kernel (a
         // narrow side and a long k), with partial 4×4 tiles and a k that is no multiple of any
         // vector width; the last three the packed kernel's narrow tile (m = 8 or 16), past its KC
-        // and, for [9, 4100, 20], its NC.
+        // and, for [9, 4100, 20], its NC. [150, 70, 1100] cuts k into three equal slices, none of
+        // them KC deep.
         const cases: Array<[number, number, number]> = [
-          [300, 70, 263], [130, 290, 301], [65, 1, 700], [1, 300, 513], [229, 229, 229], [14, 33, 520], [200, 200, 40],
+          [300, 70, 263], [130, 290, 301], [65, 1, 700], [1, 300, 513], [229, 229, 229], [14, 33, 520], [200, 200, 40], [150, 70, 1100],
           [7, 9, 677], [61, 78, 401], [130, 7, 99], [16, 121, 300], [8, 700, 9], [9, 4100, 20],
         ];
         const threads = [1, 2, 3];
