@@ -42,6 +42,7 @@ struct Correlation {
   T* stage;  // outChannels rows of stageStride: the tiles' positions
   long stageStride;
   long chunk0, chunk1;  // the tiles of positions to compute
+  long positions;       // the positions that matter: (outH − 1)·Wp + outW
 };
 
 // The arguments of a stage's compaction into output planes (conv-direct-isa.inc's compact).
@@ -215,7 +216,7 @@ void correlateAll(const DirectPath<T>& path, const Correlated& s, const T* src, 
     std::fill(buffer + s.inChannels * inPlane, buffer + padded, T(0));
   };
   auto correlate = [&](T* buffer, long gi, long chunk0, long chunk1) {
-    path.correlate({buffer, inPlane, s.inChannels, off.data(), taps, packed + gi * groupWeights, s.outChannels, buffer + padded, stageStride, chunk0, chunk1});
+    path.correlate({buffer, inPlane, s.inChannels, off.data(), taps, packed + gi * groupWeights, s.outChannels, buffer + padded, stageStride, chunk0, chunk1, flat});
   };
   auto compact = [&](const T* buffer, long n, long gi, long o0, long o1) {
     path.compact({buffer + padded + o0 * stageStride, stageStride, Wp, out + ((n * s.groups + gi) * s.outChannels + o0) * outPlane, s.outH, s.outW, o1 - o0,
