@@ -21,8 +21,12 @@ template <int Op>
 using OpTag = std::integral_constant<int, Op>;
 
 // Elements per thread below which a loop stays on one thread: cheap ops are memory-bound and
-// need long runs to repay a wake-up; transcendental ones repay it sooner.
-constexpr size_t kGrainCheap = 1 << 16;
+// need long runs to repay a wake-up; transcendental ones repay it sooner. Not too long, though:
+// a 0.5 MB activation that the layer before wrote in halves, one per core, is read 3× slower
+// by a single thread from the other core's cache than by each core from its own (15 vs 5 µs
+// on a Zen 5 VM), so an op that splits it the same way keeps each half where it is. 1 << 16
+// → 1 << 14 made the CNN's training step 5 % faster and the large MLP's 3.6 % (paired runs).
+constexpr size_t kGrainCheap = 1 << 14;
 constexpr size_t kGrainCostly = 1 << 12;
 
 template <typename TO, typename TC>
