@@ -62,9 +62,9 @@ const BENCH = {
   graph: { unit: 'ms', sampleMs: [40, 150], rounds: [7, 21], minWarmupReps: 100 },
   'mlp-small': { unit: 'samples/s', sampleMs: [150, 400], rounds: [3, 7], minWarmupReps: 10 },
   'mlp-large': { unit: 'samples/s', sampleMs: [150, 400], rounds: [3, 7], minWarmupReps: 3 },
-  cnn: { unit: 'samples/s', sampleMs: [150, 400], rounds: [3, 5], minWarmupReps: 5 },
+  cnn: { unit: 'samples/s', sampleMs: [150, 400], rounds: [3, 9], minWarmupReps: 5 },
   conv: { unit: 'ms', sampleMs: [60, 200], rounds: [3, 11], minWarmupReps: 10 },
-  ...Object.fromEntries(GEMM_SIZES.map((n) => [gemmBench(n), { unit: 'GFLOP/s', sampleMs: [60, 200], rounds: [3, 7], minWarmupReps: 2 }])),
+  ...Object.fromEntries(GEMM_SIZES.map((n) => [gemmBench(n), { unit: 'GFLOP/s', sampleMs: [60, 200], rounds: [3, 11], minWarmupReps: 2 }])),
 };
 const mode = quick ? 0 : 1;
 const settings = {
