@@ -1,6 +1,6 @@
 // `npm run bench`: chainrule against its peers, measured in one run.
 //
-//   node bench/run.js [--quick] [--only=add,graph,gemm,mlp,cnn,conv,memory] [--backends=js,native] [--no-torch] [--no-tfjs] [--no-jax]
+//   node bench/run.js [--quick] [--only=add,graph,gemm,mlp,cnn,conv,memory] [--backends=js,native] [--in-process] [--no-torch] [--no-tfjs] [--no-jax]
 //
 // Six sections (see bench/README.md): dispatch — a tiny add on shape-[1] float32 tensors (ops/s)
 // and forward+backward of a 999-op scalar graph (ms); float32 GEMM at n = 64…1024 (GFLOP/s);
@@ -15,12 +15,12 @@
 import os from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  bareAddCase, bareTapeCase, chainruleCases, chainruleConvCase, chainruleTrainingCases, loadTfjs, tfjsCases, tfjsTrainingCases, useTfjsBackend,
-} from './cases.js';
+import { bareAddCase, bareTapeCase, loadTfjs, tfjsCases, tfjsTrainingCases, useTfjsBackend } from './cases.js';
+import { makeChainruleCases } from './chainrule-cases.js';
+import { chainruleProcessCases } from './chainrule-process.js';
 import { TORCH_VARIANTS, torchCases } from './torch.js';
 import { jaxConvCase, jaxDispatchCases, jaxGemmCases, jaxTrainingCases, loadJax } from './jax.js';
-import { GEMM_SIZES, SLOW_MAX, chainruleGemmCases, gemmBench, gemmOperands, tfjsGemmCases } from './gemm.js';
+import { GEMM_SIZES, SLOW_MAX, gemmBench, gemmOperands, tfjsGemmCases } from './gemm.js';
 import { LEAVES, OPS, STEPS, maxAbsDiff, referenceGradients } from './graph.js';
 import { MEMORY_STEPS, measureMemory } from './memory.js';
 import { CONV, LR, MODELS, trainingSetup } from './training.js';
@@ -30,14 +30,14 @@ const SECTIONS = {
   // Not timed in rounds: each library trains in a process of its own (bench/memory.js).
   memory: [],
 };
-const USAGE = 'usage: node bench/run.js [--quick] [--only=add,graph,gemm,mlp,cnn,conv,memory] [--backends=js,native] [--no-torch] [--no-tfjs] [--no-jax]';
+const USAGE = 'usage: node bench/run.js [--quick] [--only=add,graph,gemm,mlp,cnn,conv,memory] [--backends=js,native] [--in-process] [--no-torch] [--no-tfjs] [--no-jax]';
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(`--${name}`);
 const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 for (const a of args) {
   const list = /^--only=([a-z,]+)$/.exec(a)?.[1].split(',');
-  const ok = /^--(quick|no-torch|no-tfjs|no-jax|backends=[a-z0-9,-]+)$/.test(a) || (list !== undefined && list.every((x) => x in SECTIONS));
+  const ok = /^--(quick|in-process|no-torch|no-tfjs|no-jax|backends=[a-z0-9,-]+)$/.test(a) || (list !== undefined && list.every((x) => x in SECTIONS));
   if (!ok) {
     console.error(`bench: unknown argument ${a}; ${USAGE}`);
     process.exit(2);
@@ -95,40 +95,35 @@ const versions = { chainrule: JSON.parse(readFileSync(new URL('../package.json',
 let cr;
 try {
   cr = await import('../dist/index.js');
-  // Made before 'chainrule/node' is imported (which makes native the default where it loads), so
-  // the dispatch cases run on js, as they always have.
-  cases.push(...(await chainruleCases()));
 } catch (err) {
   if (err.code !== 'ERR_MODULE_NOT_FOUND') throw err;
   console.error(`bench: cannot load chainrule from dist/ (${err.message}); build it first: npm run build`);
   process.exit(1);
 }
+// chainrule runs in worker processes (bench/chainrule-worker.js), unless --in-process: one for
+// the tiny add and the scalar graph, one for the rest. Sharing a process, the graph's samples
+// ran at 0.35–0.6 ms while the training and GEMM cases still sampled, and at 0.2 ms after.
+const backends = option('backends')?.split(',');
+const requests = [
+  { tag: 'chainrule-dispatch', dispatch: true, trainingModels: [], wantConv: false, gemmSizes: [], backends },
+  { tag: 'chainrule', dispatch: false, trainingModels, wantConv, gemmSizes, backends },
+].filter((q) => q.dispatch ? benches.has('add') || benches.has('graph') : trainingModels.length > 0 || wantConv || gemmSizes.length > 0);
+const chainrules = await Promise.all(requests.map((q) => (flag('in-process') ? makeChainruleCases(q) : chainruleProcessCases(q, q.tag))));
+let backendLabels = {};
+for (const made of chainrules) {
+  cases.push(...made.cases);
+  for (const note of made.notes) if (!notes.includes(note)) notes.push(note);
+  backendLabels = { ...backendLabels, ...made.backendLabels };
+}
 cases.push(bareAddCase(), bareTapeCase());
 
-// The training sections: the shared data and weights, and chainrule on every registered backend
-// ('chainrule/node' registers native when its addon loads; CHAINRULE_BACKEND=js keeps it out).
+// The peers' data and weights, from the same seeds as the chainrule cases': the same numbers.
 let setup = null;
 const operands = gemmSizes.length > 0 ? gemmOperands(cr, gemmSizes) : null;
 const slowSizes = gemmSizes.filter((n) => n <= SLOW_MAX);
-const backendLabels = {};
-if (trainingModels.length > 0 || wantConv || wantMemory || gemmSizes.length > 0) {
+if (trainingModels.length > 0 || wantConv || wantMemory) {
   const node = await import('../dist/node/index.js');
-  if (trainingModels.length > 0 || wantConv || wantMemory) setup = await trainingSetup(cr, node.loadMnist);
-  const wanted = option('backends')?.split(',');
-  const available = cr.listBackends();
-  for (const b of wanted ?? []) if (!available.includes(b)) notes.push(`chainrule backend ${b} is not available (have ${available.join(', ')})`);
-  for (const backend of available.filter((b) => wanted === undefined || wanted.includes(b))) {
-    const info = backend === 'native' ? node.nativeInfo() : null;
-    const label = info ? `native (${info.isa}, ${info.threads} thread${info.threads === 1 ? '' : 's'})` : `${backend}${backend === 'js' ? ' (1 thread)' : ''}`;
-    backendLabels[backend] = label;
-    if (setup !== null) cases.push(...chainruleTrainingCases(cr, setup, backend, label, trainingModels));
-    if (wantConv) cases.push(chainruleConvCase(cr, setup, backend, label));
-    if (operands !== null) cases.push(...chainruleGemmCases(cr, operands, backend, label, backend === 'js' ? slowSizes : gemmSizes));
-  }
-  if (!available.includes('native')) {
-    const why = node.nativeLoadError() ?? (process.env.CHAINRULE_BACKEND === 'js' ? 'CHAINRULE_BACKEND=js' : 'not built');
-    notes.push(`chainrule's native backend is not registered (${why})`);
-  }
+  setup = await trainingSetup(cr, node.loadMnist);
 }
 
 // TF.js: its cpu backend and its wasm backend, each with its own tensors.
@@ -223,7 +218,7 @@ for (const n of notes) log(`note: ${n}`);
 for (const c of active) {
   if (c.check) {
     await c.run(1);
-    if (!c.check()) throw new Error(`bench: ${c.label} did not compute 1.5 + 2.25 = 3.75`);
+    if (!(await c.check())) throw new Error(`bench: ${c.label} did not compute 1.5 + 2.25 = 3.75`);
   }
 }
 
@@ -601,3 +596,4 @@ if (!checksPassed) {
   process.exitCode = 1;
 }
 for (const t of torches) t.close();
+for (const made of chainrules) made.close?.();
