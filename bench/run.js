@@ -108,7 +108,11 @@ const requests = [
   { tag: 'chainrule-dispatch', dispatch: true, trainingModels: [], wantConv: false, gemmSizes: [], backends },
   { tag: 'chainrule', dispatch: false, trainingModels, wantConv, gemmSizes, backends },
 ].filter((q) => q.dispatch ? benches.has('add') || benches.has('graph') : trainingModels.length > 0 || wantConv || gemmSizes.length > 0);
-const chainrules = await Promise.all(requests.map((q) => (flag('in-process') ? makeChainruleCases(q) : chainruleProcessCases(q, q.tag))));
+// In this process, one after the other: the dispatch cases must be made (on js) before the other
+// request imports 'chainrule/node', which makes native the default.
+const chainrules = [];
+if (flag('in-process')) for (const q of requests) chainrules.push(await makeChainruleCases(q));
+else chainrules.push(...(await Promise.all(requests.map((q) => chainruleProcessCases(q, q.tag)))));
 let backendLabels = {};
 for (const made of chainrules) {
   cases.push(...made.cases);
