@@ -24,7 +24,7 @@ export async function makeChainruleCases({ dispatch, trainingModels, wantConv, g
   const operands = gemmSizes.length > 0 ? gemmOperands(cr, gemmSizes) : null;
   const slowSizes = gemmSizes.filter((n) => n <= SLOW_MAX);
   const available = cr.listBackends();
-  for (const b of backends ?? []) if (!available.includes(b)) notes.push(`chainrule backend ${b} is not available (have ${available.join(', ')})`);
+  for (const b of backends ?? []) if (!available.includes(b) && b !== 'native') notes.push(`chainrule backend ${b} is not available (have ${available.join(', ')})`);
   for (const backend of available.filter((b) => backends === undefined || backends.includes(b))) {
     const info = backend === 'native' ? node.nativeInfo() : null;
     const label = info ? `native (${info.isa}, ${info.threads} thread${info.threads === 1 ? '' : 's'})` : `${backend}${backend === 'js' ? ' (1 thread)' : ''}`;

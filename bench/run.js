@@ -101,12 +101,15 @@ try {
   process.exit(1);
 }
 // chainrule runs in worker processes (bench/chainrule-worker.js), unless --in-process: one for
-// the tiny add and the scalar graph, one for the rest. Sharing a process, the graph's samples
-// ran at 0.35–0.6 ms while the training and GEMM cases still sampled, and at 0.2 ms after.
+// the tiny add and the scalar graph, and one per backend for the rest, as a user's training
+// script uses one backend. Sharing a process, the graph's samples ran at 0.35–0.6 ms while the
+// training and GEMM cases still sampled, and at 0.2 ms after; and with the js backend's training
+// samples in its heap, native trained the MLPs and the CNN 20–30 % slower (--only=mlp,cnn here:
+// CNN 36.8 k samples/s beside js, 50.8 k alone).
 const backends = option('backends')?.split(',');
 const requests = [
   { tag: 'chainrule-dispatch', dispatch: true, trainingModels: [], wantConv: false, gemmSizes: [], backends },
-  { tag: 'chainrule', dispatch: false, trainingModels, wantConv, gemmSizes, backends },
+  ...(backends ?? ['js', 'native']).map((b) => ({ tag: `chainrule-${b}`, dispatch: false, trainingModels, wantConv, gemmSizes, backends: [b] })),
 ].filter((q) => q.dispatch ? benches.has('add') || benches.has('graph') : trainingModels.length > 0 || wantConv || gemmSizes.length > 0);
 // In this process, one after the other: the dispatch cases must be made (on js) before the other
 // request imports 'chainrule/node', which makes native the default.
