@@ -42,13 +42,14 @@ function geometry(batch: number, channels: number, outChannels: number, size: nu
 // Stride 1 goes to the direct kernels (conv-direct.cc) up to 2304 terms per output (576 for
 // ∂L/∂W). These reach what the random geometries do not: the bench CNN's layers, more output
 // channels than a tile holds (8 on AVX-512), rows wider than a tile's positions (48), a sample
-// whose tiles and output channels are split over the threads (batch 1), and the im2col path at
+// whose tiles and output channels are split over the threads (batch 1), ∂L/∂W's samples summed
+// in several runs of planes end to end (57×60, 5 samples: 2 to a run in float32), and the im2col path at
 // stride 1 (72·9 terms for ∂L/∂W, 260·9 for all three maps).
 const FIXED: readonly ConvProductParams[] = [
   { ...geometry(4, 1, 8, 28, 3), width: 28, outW: 26 },
   { ...geometry(4, 8, 16, 13, 3), width: 13, outW: 11 },
   geometry(3, 13, 21, 9, 3, 1),
-  geometry(2, 3, 10, 57, 3, 1),
+  geometry(5, 3, 10, 57, 3, 1),
   geometry(1, 9, 19, 23, 5, 2, 2),
   geometry(1, 12, 6, 17, 3, 1, 1, 3),
   geometry(2, 72, 5, 6, 3, 1),
