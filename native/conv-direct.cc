@@ -58,12 +58,13 @@ struct Compaction {
 // The arguments of one set of weight-gradient dot products (conv-direct-isa.inc's weightDots).
 template <typename T>
 struct WeightDots {
-  const T* g;  // rows of length ≥ length, gStride apart
+  const T* g;  // rows gStride apart
   long gStride, rows;
   const T* x;  // read at off[j] + pos
   const long* off;
   long count;
-  long length;  // a multiple of the vector length
+  long samples, sampleStride;  // runs of positions: pos in [s·sampleStride, s·sampleStride + length)
+  long length;                 // a multiple of the vector length
   T* sums;      // rows × count, added into
 };
 
@@ -317,6 +318,7 @@ void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw) {
   const long cg = g.cg(), og = g.og(), taps = c.kernelH * c.kernelW, count = cg * taps, lanes = path.lanes;
   const long Hp = c.outH + (c.kernelH - 1) * c.dilationH, Wp = c.outW + (c.kernelW - 1) * c.dilationW;
   const long inPlane = Hp * Wp, imagePlane = c.height * c.width, plane = g.plane();
+  const long flat = (c.outH - 1) * Wp + c.outW;
   const std::vector<long> shift = tapOffsets(c.kernelH, c.kernelW, c.dilationH, c.dilationW, Wp);
   const long positions = std::max<long>(512, static_cast<long>(256 * 1024 / sizeof(T)) / (cg + og));
   const long together = std::min(c.batch, (positions + inPlane - 1) / inPlane);
@@ -351,7 +353,12 @@ void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw) {
         }
         std::fill(row + span, row + length, T(0));
       }
-      const WeightDots<T> k{gs, length, r1 - r0, xs, off.data(), count, length, sums + r0 * count};
+      // Each sample's run stops after its last output position, where its plane's padding rows
+      // begin (a fifth of a 13×13 plane for 11×11 outputs), unless the run would then overlap the
+      // next plane's.
+      const bool bySample = (flat + lanes - 1) / lanes * lanes <= inPlane;
+      const WeightDots<T> k{gs, length, r1 - r0, xs, off.data(), count, bySample ? samples : 1, inPlane,
+                            bySample ? (flat + lanes - 1) / lanes * lanes : length, sums + r0 * count};
       path.weightDots(k);
     }
   };
