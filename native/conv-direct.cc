@@ -86,6 +86,8 @@ void compactF32(const Compaction<float>& k) { compact<float, VF>(k); }
 void compactF64(const Compaction<double>& k) { compact<double, VD>(k); }
 void weightDotsF32(const WeightDots<float>& k) { weightDots<float, VF, 4, 6>(k); }
 void weightDotsF64(const WeightDots<double>& k) { weightDots<double, VD, 4, 6>(k); }
+double planeSumF32(const float* x, long n) { return planeSum<float, VF>(x, n); }
+double planeSumF64(const double* x, long n) { return planeSum<double, VD>(x, n); }
 }  // namespace isa_avx512
 }  // namespace
 }  // namespace chainrule
@@ -105,6 +107,8 @@ void compactF32(const Compaction<float>& k) { compact<float, VF>(k); }
 void compactF64(const Compaction<double>& k) { compact<double, VD>(k); }
 void weightDotsF32(const WeightDots<float>& k) { weightDots<float, VF, 4, 2>(k); }
 void weightDotsF64(const WeightDots<double>& k) { weightDots<double, VD, 4, 2>(k); }
+double planeSumF32(const float* x, long n) { return planeSum<float, VF>(x, n); }
+double planeSumF64(const double* x, long n) { return planeSum<double, VD>(x, n); }
 }  // namespace isa_avx2
 
 // AVX-512's tiles in register pairs (see vectors.h): the AVX-512 path's tiling on AVX2 machines.
@@ -118,6 +122,8 @@ void compactF32(const Compaction<float>& k) { compact<float, VF>(k); }
 void compactF64(const Compaction<double>& k) { compact<double, VD>(k); }
 void weightDotsF32(const WeightDots<float>& k) { weightDots<float, VF, 4, 6>(k); }
 void weightDotsF64(const WeightDots<double>& k) { weightDots<double, VD, 4, 6>(k); }
+double planeSumF32(const float* x, long n) { return planeSum<float, VF>(x, n); }
+double planeSumF64(const double* x, long n) { return planeSum<double, VD>(x, n); }
 }  // namespace isa_avx512_tiles
 }  // namespace
 }  // namespace chainrule
@@ -136,6 +142,8 @@ void compactF32(const Compaction<float>& k) { compact<float, VF>(k); }
 void compactF64(const Compaction<double>& k) { compact<double, VD>(k); }
 void weightDotsF32(const WeightDots<float>& k) { weightDots<float, VF, 4, 2>(k); }
 void weightDotsF64(const WeightDots<double>& k) { weightDots<double, VD, 4, 2>(k); }
+double planeSumF32(const float* x, long n) { return planeSum<float, VF>(x, n); }
+double planeSumF64(const double* x, long n) { return planeSum<double, VD>(x, n); }
 }  // namespace isa_generic
 
 // One path's kernels and the shapes the drivers lay data out for: outputs per tile (the weights'
@@ -146,28 +154,29 @@ struct DirectPath {
   void (*correlate)(const Correlation<T>&);
   void (*compact)(const Compaction<T>&);
   void (*weightDots)(const WeightDots<T>&);
+  double (*planeSum)(const T*, long);
   long ob, chunk, lanes, weightRows;
 };
 
 DirectPath<float> pathFor(Isa isa, float*) {
   switch (isa) {
 #if CHAINRULE_X86_PATHS
-    case Isa::avx512: return {isa_avx512::placeF32, isa_avx512::correlateF32, isa_avx512::compactF32, isa_avx512::weightDotsF32, 8, 48, 16, 4};
-    case Isa::avx2: return {isa_avx2::placeF32, isa_avx2::correlateF32, isa_avx2::compactF32, isa_avx2::weightDotsF32, 4, 16, 8, 4};
-    case Isa::avx512Tiles: return {isa_avx512_tiles::placeF32, isa_avx512_tiles::correlateF32, isa_avx512_tiles::compactF32, isa_avx512_tiles::weightDotsF32, 8, 48, 16, 4};
+    case Isa::avx512: return {isa_avx512::placeF32, isa_avx512::correlateF32, isa_avx512::compactF32, isa_avx512::weightDotsF32, isa_avx512::planeSumF32, 8, 48, 16, 4};
+    case Isa::avx2: return {isa_avx2::placeF32, isa_avx2::correlateF32, isa_avx2::compactF32, isa_avx2::weightDotsF32, isa_avx2::planeSumF32, 4, 16, 8, 4};
+    case Isa::avx512Tiles: return {isa_avx512_tiles::placeF32, isa_avx512_tiles::correlateF32, isa_avx512_tiles::compactF32, isa_avx512_tiles::weightDotsF32, isa_avx512_tiles::planeSumF32, 8, 48, 16, 4};
 #endif
-    default: return {isa_generic::placeF32, isa_generic::correlateF32, isa_generic::compactF32, isa_generic::weightDotsF32, 4, 8, 4, 4};
+    default: return {isa_generic::placeF32, isa_generic::correlateF32, isa_generic::compactF32, isa_generic::weightDotsF32, isa_generic::planeSumF32, 4, 8, 4, 4};
   }
 }
 
 DirectPath<double> pathFor(Isa isa, double*) {
   switch (isa) {
 #if CHAINRULE_X86_PATHS
-    case Isa::avx512: return {isa_avx512::placeF64, isa_avx512::correlateF64, isa_avx512::compactF64, isa_avx512::weightDotsF64, 8, 24, 8, 4};
-    case Isa::avx2: return {isa_avx2::placeF64, isa_avx2::correlateF64, isa_avx2::compactF64, isa_avx2::weightDotsF64, 4, 8, 4, 4};
-    case Isa::avx512Tiles: return {isa_avx512_tiles::placeF64, isa_avx512_tiles::correlateF64, isa_avx512_tiles::compactF64, isa_avx512_tiles::weightDotsF64, 8, 24, 8, 4};
+    case Isa::avx512: return {isa_avx512::placeF64, isa_avx512::correlateF64, isa_avx512::compactF64, isa_avx512::weightDotsF64, isa_avx512::planeSumF64, 8, 24, 8, 4};
+    case Isa::avx2: return {isa_avx2::placeF64, isa_avx2::correlateF64, isa_avx2::compactF64, isa_avx2::weightDotsF64, isa_avx2::planeSumF64, 4, 8, 4, 4};
+    case Isa::avx512Tiles: return {isa_avx512_tiles::placeF64, isa_avx512_tiles::correlateF64, isa_avx512_tiles::compactF64, isa_avx512_tiles::weightDotsF64, isa_avx512_tiles::planeSumF64, 8, 24, 8, 4};
 #endif
-    default: return {isa_generic::placeF64, isa_generic::correlateF64, isa_generic::compactF64, isa_generic::weightDotsF64, 4, 4, 2, 4};
+    default: return {isa_generic::placeF64, isa_generic::correlateF64, isa_generic::compactF64, isa_generic::weightDotsF64, isa_generic::planeSumF64, 4, 4, 2, 4};
   }
 }
 
@@ -312,7 +321,7 @@ void conv2dInputDirect(const ConvProduct& g, const T* gy, const T* w, T* dx) {
 // several threads splits the output channels instead. (The zeros of g meet real x values in the
 // dropped positions: an infinite x there makes 0·∞ = NaN, which im2col's columns would not add.)
 template <typename T>
-void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw) {
+void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw, T* db) {
   const DirectPath<T> path = directPath<T>();
   const Conv& c = g.c;
   const long cg = g.cg(), og = g.og(), taps = c.kernelH * c.kernelW, count = cg * taps, lanes = path.lanes;
@@ -331,8 +340,12 @@ void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw) {
   const long runs = pool > 1 && c.batch > 1 ? std::min<long>(c.batch, pool) : 1;
   const long weights = g.outChannels * count;
   std::vector<T> partials(static_cast<size_t>(runs * weights), T(0));
-  // Adds samples [n0, n1), group gi, rows [r0, r1) of the group's outputs into sums (the group's).
-  auto work = [&](long n0, long n1, long gi, long r0, long r1, T* sums) {
+  // With db, g's sums per output channel, run by run as the weights: each plane of g is summed
+  // as it is copied.
+  std::vector<double> biasPartials(db == nullptr ? 0 : static_cast<size_t>(runs * g.outChannels), 0.0);
+  // Adds samples [n0, n1), group gi, rows [r0, r1) of the group's outputs into sums (the
+  // group's), and their planes of g into biasSums (the group's; none when null).
+  auto work = [&](long n0, long n1, long gi, long r0, long r1, T* sums, double* biasSums) {
     T* xs = threadBuffer<T>(size);
     T* gs = xs + cg * together * inPlane + inPlane + lanes;
     std::vector<long> off(static_cast<size_t>(count));
@@ -349,7 +362,9 @@ void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw) {
       for (long r = r0; r < r1; r++) {
         T* row = gs + (r - r0) * length;
         for (long b = 0; b < samples; b++) {
-          path.place({gy + ((n + b) * g.outChannels + gi * og + r) * plane, c.outH, c.outW, gyEnd, row + b * inPlane, Hp, Wp, 0, 0});
+          const T* from = gy + ((n + b) * g.outChannels + gi * og + r) * plane;
+          path.place({from, c.outH, c.outW, gyEnd, row + b * inPlane, Hp, Wp, 0, 0});
+          if (biasSums != nullptr) biasSums[r] += path.planeSum(from, plane);
         }
         std::fill(row + span, row + length, T(0));
       }
@@ -365,13 +380,15 @@ void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw) {
   if (runs > 1 || pool == 1) {
     auto run = [&](size_t r) {
       const long n0 = c.batch * static_cast<long>(r) / runs, n1 = c.batch * static_cast<long>(r + 1) / runs;
-      for (long gi = 0; gi < g.groups; gi++) work(n0, n1, gi, 0, og, partials.data() + r * weights + gi * og * count);
+      for (long gi = 0; gi < g.groups; gi++) {
+        work(n0, n1, gi, 0, og, partials.data() + r * weights + gi * og * count, db == nullptr ? nullptr : biasPartials.data() + r * g.outChannels + gi * og);
+      }
     };
     parallelFor(static_cast<size_t>(runs), run);
   } else {
     for (long gi = 0; gi < g.groups; gi++) {
       parallelRange(static_cast<size_t>(og), static_cast<size_t>(path.weightRows), [&](size_t r0, size_t r1) {
-        work(0, c.batch, gi, static_cast<long>(r0), static_cast<long>(r1), partials.data() + gi * og * count);
+        work(0, c.batch, gi, static_cast<long>(r0), static_cast<long>(r1), partials.data() + gi * og * count, db == nullptr ? nullptr : biasPartials.data() + gi * og);
       });
     }
   }
@@ -379,13 +396,19 @@ void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw) {
   for (long r = 1; r < runs; r++) {
     for (long e = 0; e < weights; e++) dw[e] += partials[static_cast<size_t>(r * weights + e)];
   }
+  if (db == nullptr) return;
+  for (long o = 0; o < g.outChannels; o++) {
+    double sum = 0;
+    for (long r = 0; r < runs; r++) sum += biasPartials[static_cast<size_t>(r * g.outChannels + o)];
+    db[o] = static_cast<T>(sum);
+  }
 }
 
 template void conv2dDirect<float>(const ConvProduct&, const float*, const float*, const float*, float*);
 template void conv2dDirect<double>(const ConvProduct&, const double*, const double*, const double*, double*);
 template void conv2dInputDirect<float>(const ConvProduct&, const float*, const float*, float*);
 template void conv2dInputDirect<double>(const ConvProduct&, const double*, const double*, double*);
-template void conv2dWeightDirect<float>(const ConvProduct&, const float*, const float*, float*);
-template void conv2dWeightDirect<double>(const ConvProduct&, const double*, const double*, double*);
+template void conv2dWeightDirect<float>(const ConvProduct&, const float*, const float*, float*, float*);
+template void conv2dWeightDirect<double>(const ConvProduct&, const double*, const double*, double*, double*);
 
 }  // namespace chainrule

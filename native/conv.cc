@@ -181,9 +181,23 @@ void conv2dInput(const ConvProduct& g, const T* gy, const T* w, T* dx) {
 // samples' columns go side by side into one product (and their rows of g with them), so that
 // each weight is one dot product over at least ~512 positions: a small plane (11×11 positions,
 // 121 terms) would leave each dot product too short to pay for its final sum across lanes.
+// With db, also g summed per output channel over samples and positions, in double.
 template <typename T>
-void conv2dWeight(const ConvProduct& g, const T* x, const T* gy, T* dw) {
-  if (convDirectApplies(g, true)) return conv2dWeightDirect(g, x, gy, dw);
+void conv2dWeight(const ConvProduct& g, const T* x, const T* gy, T* dw, T* db) {
+  if (convDirectApplies(g, true)) return conv2dWeightDirect(g, x, gy, dw, db);
+  if (db != nullptr) {
+    const long plane = g.plane();
+    parallelRange(static_cast<size_t>(g.outChannels), 1, [&](size_t o0, size_t o1) {
+      for (long o = static_cast<long>(o0); o < static_cast<long>(o1); o++) {
+        double sum = 0;
+        for (long n = 0; n < g.c.batch; n++) {
+          const T* from = gy + (n * g.outChannels + o) * plane;
+          for (long i = 0; i < plane; i++) sum += static_cast<double>(from[i]);
+        }
+        db[o] = static_cast<T>(sum);
+      }
+    });
+  }
   const Conv one = g.sample();
   const long taps = g.taps(), plane = g.plane(), og = g.og(), batch = g.c.batch;
   const long size = g.outChannels * taps;
@@ -234,9 +248,10 @@ void conv2dWeight(const ConvProduct& g, const T* x, const T* gy, T* dw) {
   }
 }
 
-// conv2d(x, w, y, P, bias), conv2dInput(g, w, dx, P), conv2dWeight(x, g, dw, P): P holds the
-// im2col fields, outChannels and groups; the third array is the output, float32 or float64,
-// which all three overwrite; conv2d's bias is null or one value per output channel.
+// conv2d(x, w, y, P, bias), conv2dInput(g, w, dx, P), conv2dWeight(x, g, dw, P, bias): P holds
+// the im2col fields, outChannels and groups; the third array is the output, float32 or float64,
+// which all three overwrite; the bias is null or one value per output channel: conv2d's input,
+// conv2dWeight's second output (g's sum per channel).
 enum class Map { forward, input, weight };
 
 template <Map M>
@@ -248,7 +263,7 @@ napi_value convProductBinding(napi_env env, napi_callback_info info) {
   Params P;
   if (argc < 4 || !readArray(env, argv[0], &a) || !readArray(env, argv[1], &b) || !readArray(env, argv[2], &out) || !readParams(env, argv[3], &P)) return nullptr;
   napi_valuetype biasType = napi_null;
-  if (M == Map::forward && argc > 4) napi_typeof(env, argv[4], &biasType);
+  if (M != Map::input && argc > 4) napi_typeof(env, argv[4], &biasType);
   const bool hasBias = biasType != napi_null && biasType != napi_undefined;
   if (hasBias && !readArray(env, argv[4], &bias)) return nullptr;
   ConvProduct g;
@@ -270,7 +285,7 @@ napi_value convProductBinding(napi_env env, napi_callback_info info) {
     using T = std::remove_pointer_t<decltype(tag)>;
     if (M == Map::forward) conv2d<T>(g, a.as<T>(), b.as<T>(), hasBias ? bias.as<T>() : nullptr, out.as<T>());
     if (M == Map::input) conv2dInput<T>(g, a.as<T>(), b.as<T>(), out.as<T>());
-    if (M == Map::weight) conv2dWeight<T>(g, a.as<T>(), b.as<T>(), out.as<T>());
+    if (M == Map::weight) conv2dWeight<T>(g, a.as<T>(), b.as<T>(), out.as<T>(), hasBias ? bias.as<T>() : nullptr);
   };
   if (out.dtype == DType::f32) {
     compute(static_cast<float*>(nullptr));

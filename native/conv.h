@@ -52,6 +52,6 @@ void conv2dDirect(const ConvProduct& g, const T* x, const T* w, const T* bias, T
 template <typename T>
 void conv2dInputDirect(const ConvProduct& g, const T* gy, const T* w, T* dx);
 template <typename T>
-void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw);
+void conv2dWeightDirect(const ConvProduct& g, const T* x, const T* gy, T* dw, T* db);
 
 }  // namespace chainrule

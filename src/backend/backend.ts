@@ -99,6 +99,12 @@ export interface Backend {
   conv2dInput(g: TypedArray, w: TypedArray, p: ConvProductParams): TypedArray;
   /** ∂L/∂w of conv2d from x and g (y's shape): the correlation of x with g, summed over the batch. */
   conv2dWeight(x: TypedArray, g: TypedArray, p: ConvProductParams): TypedArray;
+  /**
+   * conv2dWeight, and ∂L/∂bias with it: g summed over samples and positions, one value per
+   * output channel. The native backend sums each plane of g while it copies it for the weight
+   * gradient, instead of a pass of its own over g, the largest gradient of a CNN.
+   */
+  conv2dWeightAndBias(x: TypedArray, g: TypedArray, p: ConvProductParams): { weight: TypedArray; bias: TypedArray };
   /** Window maxima of [planes, height, width] and their indices within a plane (ih·width + iw); the first maximum wins a tie. */
   maxPool2d(x: TypedArray, p: MaxPool2dParams): { values: TypedArray; argmax: Int32Array };
   /** Zeros of [planes, height, width] with each g element added at its argmax. */

@@ -1,8 +1,10 @@
 import type { Backend, ConvProductParams } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
 import { promote, type DType, type TypedArray } from '../tensor/dtype.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { apply } from './apply.js';
+import { isGradEnabled } from './grad-mode.js';
 import {
   batched, floatTensor, lift, positiveInt, sizes, spatialArg, type Padding1d, type Padding2d, type Size1d, type Size2d,
 } from './conv-args.js';
@@ -75,7 +77,13 @@ export const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   // ∂L/∂x: the full convolution of g with the flipped kernel; ∂L/∂w: the correlation of x with g;
   // ∂L/∂b: g summed over everything but its channel. The sum goes first, while g is still in
   // cache from the rule that wrote it (after the convolutions it measured 3× slower).
+  // Without a graph to record (no createGraph), ∂L/∂w and ∂L/∂b come from one backend call,
+  // which sums g while it reads it for ∂L/∂w (Backend.conv2dWeightAndBias).
   vjp: (g, { inputs: [x, w], attrs }, needs) => {
+    if (needs.length > 2 && needs[1] && needs[2] && !isGradEnabled()) {
+      const gx = needs[0] ? apply(convTranspose2dOp, [g, w], attrs) : null;
+      return [gx, ...weightAndBiasGradients(x, g, attrs)];
+    }
     const gb = needs.length > 2 && needs[2] ? g.sum([0, 2, 3]) : null;
     const gx = needs[0] ? apply(convTranspose2dOp, [g, w], attrs) : null;
     const gw = needs[1] ? apply(conv2dWeightOp, [x, g], attrs) : null;
@@ -83,6 +91,16 @@ export const conv2dOp: OpDef<ConvAttrs> = defineOp<ConvAttrs>({
   },
   local: (node) => `∂L/∂x = g ∗ flip(w) (full convolution), ∂L/∂w = x ⋆ g (correlation)${node.inputs.length > 2 ? ', ∂L/∂b = Σ g over samples and positions' : ''}`,
 });
+
+/** conv2dWeightOp's result and g summed per output channel, as plain tensors (no graph). */
+function weightAndBiasGradients(x: Tensor, g: Tensor, a: ConvAttrs): [Tensor, Tensor] {
+  const be = getBackend();
+  const [n, inC] = x.shape;
+  const outC = g.shape[1];
+  const [xd, gd, dtype] = common(be, x, g);
+  const { weight, bias } = be.conv2dWeightAndBias(xd, gd, params(a, n, inC, outC));
+  return [new Tensor(weight, [outC, inC / a.groups, ...a.kernel], dtype), new Tensor(bias, [outC], dtype)];
+}
 
 // ∂L/∂x = convTranspose2d(g, w): each output gradient entry goes back, weighted by the kernel,
 // to every input it was computed from. Bilinear in (g, w): ⟨h, T(g, w)⟩ = ⟨conv(h, w), g⟩.

@@ -81,8 +81,16 @@ describe('native convolution maps against the js backend', () => {
       bound((a, b) => jsBackend.conv2d(a, b, p, absBias), x, w, taps + 1));
     expectSame(native.conv2dInput(g, w, p), jsBackend.conv2dInput(g, w, p), `conv2dInput ${what}`,
       bound((a, b) => jsBackend.conv2dInput(a, b, p), g, w, (p.outChannels / p.groups) * p.kernelH * p.kernelW));
-    expectSame(native.conv2dWeight(x, g, p), jsBackend.conv2dWeight(x, g, p), `conv2dWeight ${what}`,
-      bound((a, b) => jsBackend.conv2dWeight(a, b, p), x, g, p.batch * p.outH * p.outW));
+    const weightBound = bound((a, b) => jsBackend.conv2dWeight(a, b, p), x, g, p.batch * p.outH * p.outW);
+    expectSame(native.conv2dWeight(x, g, p), jsBackend.conv2dWeight(x, g, p), `conv2dWeight ${what}`, weightBound);
+    // The fused bias gradient: g summed per channel (in T a plane at a time, then in double).
+    const fused = native.conv2dWeightAndBias(x, g, p);
+    const want = jsBackend.conv2dWeightAndBias(x, g, p);
+    expectSame(fused.weight, want.weight, `conv2dWeightAndBias weight ${what}`, weightBound);
+    const plane = p.outH * p.outW;
+    const absSums = new Float64Array(p.outChannels);
+    g.forEach((v, i) => (absSums[Math.floor(i / plane) % p.outChannels] += Math.abs(v)));
+    expectSame(fused.bias, want.bias, `conv2dWeightAndBias bias ${what}`, { scale: absSums.map((v) => v * eps), ulps: 2 * plane + 2 });
   };
 
   for (const isa of ISAS) {

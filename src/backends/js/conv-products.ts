@@ -1,5 +1,5 @@
 import type { ConvProductParams } from '../../backend/backend.js';
-import { dtypeOf, type TypedArray } from '../../tensor/dtype.js';
+import { allocate, dtypeOf, type TypedArray } from '../../tensor/dtype.js';
 import { col2im, im2col } from './conv.js';
 import { matmul } from './matmul.js';
 import { permute } from './movement.js';
@@ -55,4 +55,19 @@ export function conv2dWeight(x: TypedArray, g: TypedArray, p: ConvProductParams)
   const cols = im2col(x, p);
   const gT = swapLeading(g, p.batch, p.outChannels, plane);
   return matmul(gT, cols, { batch: p.groups, m: outG, n: taps, k: columns, transA: false, transB: true, strideA: outG * columns, strideB: taps * columns }, dtypeOf(x));
+}
+
+/** conv2dWeight, and g summed per output channel over samples and positions, in double. */
+export function conv2dWeightAndBias(x: TypedArray, g: TypedArray, p: ConvProductParams): { weight: TypedArray; bias: TypedArray } {
+  const plane = p.outH * p.outW;
+  const bias = allocate(dtypeOf(g), p.outChannels);
+  for (let o = 0; o < p.outChannels; o++) {
+    let s = 0;
+    for (let n = 0; n < p.batch; n++) {
+      const row = (n * p.outChannels + o) * plane;
+      for (let i = row; i < row + plane; i++) s += g[i];
+    }
+    bias[o] = s;
+  }
+  return { weight: conv2dWeight(x, g, p), bias };
 }

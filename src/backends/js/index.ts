@@ -1,6 +1,6 @@
 import type { Backend } from '../../backend/backend.js';
 import { col2im, im2col } from './conv.js';
-import { conv2d, conv2dInput, conv2dWeight } from './conv-products.js';
+import { conv2d, conv2dInput, conv2dWeight, conv2dWeightAndBias } from './conv-products.js';
 import { binary, cast, clamp, unary, where } from './elementwise.js';
 import { gather, scatterAdd } from './gather.js';
 import { matmul } from './matmul.js';
@@ -20,6 +20,6 @@ export const jsBackend: Backend = {
   matmul,
   permute, expand, slice, unslice, concat,
   gather, scatterAdd,
-  im2col, col2im, conv2d, conv2dInput, conv2dWeight, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
+  im2col, col2im, conv2d, conv2dInput, conv2dWeight, conv2dWeightAndBias, maxPool2d, maxPool2dBackward, avgPool2d, avgPool2dBackward,
   sgdStep, adamStep, rmspropStep,
 };

@@ -42,11 +42,12 @@ export interface NativeAddon {
   col2im(cols: TypedArray, x: TypedArray, P: Float64Array): void;
   /**
    * P: the im2col fields, then outChannels and groups; the third array is the output, which
-   * conv2d and conv2dWeight overwrite and conv2dInput (zeroed) adds into.
+   * conv2d and conv2dWeight overwrite and conv2dInput (zeroed) adds into. conv2dWeight's bias,
+   * when given, is overwritten with g's sum per output channel.
    */
   conv2d(x: TypedArray, w: TypedArray, y: TypedArray, P: Float64Array, bias: TypedArray | null): void;
   conv2dInput(g: TypedArray, w: TypedArray, dx: TypedArray, P: Float64Array): void;
-  conv2dWeight(x: TypedArray, g: TypedArray, dw: TypedArray, P: Float64Array): void;
+  conv2dWeight(x: TypedArray, g: TypedArray, dw: TypedArray, P: Float64Array, bias?: TypedArray): void;
   maxPool2d(x: TypedArray, values: TypedArray, argmax: Int32Array, P: Float64Array): void;
   maxPool2dBackward(g: TypedArray, argmax: Int32Array, dx: TypedArray, P: Float64Array): void;
   avgPool2d(x: TypedArray, y: TypedArray, P: Float64Array): void;

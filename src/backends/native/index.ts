@@ -345,6 +345,14 @@ export function createNativeBackend(addon: NativeAddon, options: NativeBackendOp
       return out;
     },
 
+    conv2dWeightAndBias(x, g, p) {
+      if (x instanceof Int32Array || convMacs(p) < SMALL.matmulMacs) return jsBackend.conv2dWeightAndBias(x, g, p);
+      const weight = fresh(dtypeOf(x), p.outChannels * (p.channels / p.groups) * p.kernelH * p.kernelW);
+      const bias = fresh(dtypeOf(x), p.outChannels);
+      addon.conv2dWeight(x, g, weight, convProductParams(p), bias);
+      return { weight, bias };
+    },
+
     maxPool2d(x, p) {
       if (x.length < SMALL.movement) return jsBackend.maxPool2d(x, p);
       const values = fresh(dtypeOf(x), p.planes * p.outH * p.outW);
