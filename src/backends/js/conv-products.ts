@@ -1,8 +1,9 @@
 import type { ConvProductParams } from '../../backend/backend.js';
-import { allocate, dtypeOf, type TypedArray } from '../../tensor/dtype.js';
+import { dtypeOf, type TypedArray } from '../../tensor/dtype.js';
 import { col2im, im2col } from './conv.js';
 import { matmul } from './matmul.js';
 import { permute } from './movement.js';
+import { reduce } from './reduce.js';
 
 // The three convolution maps as matrix products over im2col's columns, per channel group
 // (G groups of Cg = C/G input and Og = O/G output channels, taps = Cg·kH·kW, P = outH·outW):
@@ -57,17 +58,8 @@ export function conv2dWeight(x: TypedArray, g: TypedArray, p: ConvProductParams)
   return matmul(gT, cols, { batch: p.groups, m: outG, n: taps, k: columns, transA: false, transB: true, strideA: outG * columns, strideB: taps * columns }, dtypeOf(x));
 }
 
-/** conv2dWeight, and g summed per output channel over samples and positions, in double. */
+/** conv2dWeight, and g summed per output channel over samples and positions (the reduction g.sum([0, 2, 3]) runs). */
 export function conv2dWeightAndBias(x: TypedArray, g: TypedArray, p: ConvProductParams): { weight: TypedArray; bias: TypedArray } {
-  const plane = p.outH * p.outW;
-  const bias = allocate(dtypeOf(g), p.outChannels);
-  for (let o = 0; o < p.outChannels; o++) {
-    let s = 0;
-    for (let n = 0; n < p.batch; n++) {
-      const row = (n * p.outChannels + o) * plane;
-      for (let i = row; i < row + plane; i++) s += g[i];
-    }
-    bias[o] = s;
-  }
+  const bias = reduce('sum', g, [p.batch, p.outChannels, p.outH * p.outW], [0, 2]);
   return { weight: conv2dWeight(x, g, p), bias };
 }
