@@ -101,16 +101,24 @@ try {
   process.exit(1);
 }
 // chainrule runs in worker processes (bench/chainrule-worker.js), unless --in-process: one for
-// the tiny add and the scalar graph, and one per backend for the rest, as a user's training
-// script uses one backend. Sharing a process, the graph's samples ran at 0.35–0.6 ms while the
-// training and GEMM cases still sampled, and at 0.2 ms after; and with the js backend's training
-// samples in its heap, native trained the MLPs and the CNN 20–30 % slower (--only=mlp,cnn here:
-// CNN 36.8 k samples/s beside js, 50.8 k alone).
+// the tiny add and the scalar graph, and one per backend and section for the rest (GEMM, each
+// training model, conv), as a user's training script uses one backend and trains one model.
+// Sharing a process, the graph's samples ran at 0.35–0.6 ms while the training and GEMM cases
+// still sampled, and at 0.2 ms after; with the js backend's training samples in its heap, native
+// trained the MLPs and the CNN 20–30 % slower (CNN 36.8 k samples/s beside js, 50.8 k alone);
+// and in one process with the GEMM, MLP and conv cases, V8 ran a mark-compact about every 25 ms
+// of the CNN's samples (126 in 9 samples, against a few alone), and the CNN trained 1.3–1.5×
+// slower than in a process of its own sampled in the same rounds (MLP-small 1.3×).
 const backends = option('backends')?.split(',');
+const sectionsOf = (b) => [
+  ...(gemmSizes.length > 0 ? [{ tag: `chainrule-${b}-gemm`, trainingModels: [], wantConv: false, gemmSizes }] : []),
+  ...trainingModels.map((m) => ({ tag: `chainrule-${b}-${m}`, trainingModels: [m], wantConv: false, gemmSizes: [] })),
+  ...(wantConv ? [{ tag: `chainrule-${b}-conv`, trainingModels: [], wantConv: true, gemmSizes: [] }] : []),
+];
 const requests = [
-  { tag: 'chainrule-dispatch', dispatch: true, trainingModels: [], wantConv: false, gemmSizes: [], backends },
-  ...(backends ?? ['js', 'native']).map((b) => ({ tag: `chainrule-${b}`, dispatch: false, trainingModels, wantConv, gemmSizes, backends: [b] })),
-].filter((q) => q.dispatch ? benches.has('add') || benches.has('graph') : trainingModels.length > 0 || wantConv || gemmSizes.length > 0);
+  ...(benches.has('add') || benches.has('graph') ? [{ tag: 'chainrule-dispatch', dispatch: true, trainingModels: [], wantConv: false, gemmSizes: [], backends }] : []),
+  ...(backends ?? ['js', 'native']).flatMap((b) => sectionsOf(b).map((q) => ({ ...q, dispatch: false, backends: [b] }))),
+];
 // In this process, one after the other: the dispatch cases must be made (on js) before the other
 // request imports 'chainrule/node', which makes native the default.
 const chainrules = [];
